@@ -1,0 +1,380 @@
+package io.clip4j;
+
+import io.clip4j.config.CheckpointResolver;
+import io.clip4j.config.CheckpointResolver.ResolvedCheckpoint;
+import io.clip4j.internal.ClipFacade;
+import io.clip4j.internal.NativeModel;
+import io.clip4j.tokenizer.ClipTokenizer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A CLIP model loaded into the native runner: image and text embeddings that equal open_clip's for
+ * the same weights and inputs. Lists are split into batches of {@link ClipOptions#batchSize()},
+ * one native call each.
+ *
+ * <p>Thread-safe: any number of threads may embed at once. {@link #close()} is idempotent, waits
+ * for calls in flight and makes later calls throw {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (ClipModel model = ClipModel.load(Path.of("ViT-B-32"))) {
+ *   float[] image = model.embedImage(Path.of("cat.jpg"));
+ *   float[] text = model.embedText("a photo of a cat");
+ * }
+ * }</pre>
+ */
+public final class ClipModel implements AutoCloseable {
+  private final NativeModel model;
+  private final ModelInfo info;
+  private final ClipOptions options;
+  private final ClipTokenizer tokenizer;
+
+  private ClipModel(NativeModel model, ModelInfo info, ClipOptions options) {
+    this.model = model;
+    this.info = info;
+    this.options = options;
+    this.tokenizer = ClipTokenizer.clipVocabulary();
+  }
+
+  /** Loads an open_clip model folder with default options (CPU, fp32, normalised embeddings). */
+  public static ClipModel load(Path path) {
+    return load(path, ClipOptions.defaults());
+  }
+
+  /**
+   * Loads {@code path}: an open_clip model folder ({@code open_clip_config.json} and weights), or a
+   * {@code .safetensors}/{@code .bin}/{@code .pt} state dict with {@link
+   * ClipOptions#architecture()} naming its open_clip config.
+   */
+  public static ClipModel load(Path path, ClipOptions options) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    ResolvedCheckpoint checkpoint = CheckpointResolver.resolve(path, options.architecture());
+    if (checkpoint.config().text().vocabSize() != ClipTokenizer.clipVocabulary().vocabularySize()) {
+      throw new ClipException(
+          ErrorCode.UNSUPPORTED,
+          "the text tower's vocabulary has "
+              + checkpoint.config().text().vocabSize()
+              + " tokens; CLIP's tokenizer has "
+              + ClipTokenizer.clipVocabulary().vocabularySize());
+    }
+    NativeModel nativeModel = NativeModel.load(checkpoint.weights(), checkpoint.config(), options);
+    ModelInfo info =
+        new ModelInfo(
+            checkpoint.config().name(),
+            checkpoint.format(),
+            checkpoint.weights(),
+            checkpoint.config(),
+            nativeModel.parameterCount(),
+            nativeModel.logitScale());
+    return new ClipModel(nativeModel, info, options);
+  }
+
+  public ModelInfo info() {
+    return info;
+  }
+
+  public ClipOptions options() {
+    return options;
+  }
+
+  public ClipTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  // ---- text ----
+
+  public float[] embedText(String text) {
+    return embedTexts(List.of(requireText(text))).get(0);
+  }
+
+  public List<float[]> embedTexts(List<String> texts) {
+    requireNonEmpty(texts, "texts");
+    texts.forEach(ClipModel::requireText);
+    return inBatches(texts, batch -> embedTokens(tokenize(batch)));
+  }
+
+  /** Token ids as open_clip's tokenizer makes them: one row of {@code contextLength} per text. */
+  public long[][] tokenize(List<String> texts) {
+    requireNonEmpty(texts, "texts");
+    int context = info.contextLength();
+    long[][] rows = new long[texts.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = tokenizer.tokenize(requireText(texts.get(i)), context);
+    }
+    return rows;
+  }
+
+  /** Text embeddings from token rows (each {@link ModelInfo#contextLength()} ids). */
+  public List<float[]> embedTokens(long[][] rows) {
+    if (rows == null || rows.length == 0) {
+      throw new IllegalArgumentException("token rows must not be empty");
+    }
+    int context = info.contextLength();
+    int vocab = info.config().text().vocabSize();
+    for (long[] row : rows) {
+      if (row == null || row.length != context) {
+        throw new IllegalArgumentException("each token row must hold " + context + " ids");
+      }
+      for (long id : row) {
+        if (id < 0 || id >= vocab) {
+          throw new IllegalArgumentException("token id " + id + " outside [0, " + vocab + ")");
+        }
+      }
+    }
+    List<long[]> list = List.of(rows);
+    return inBatches(
+        list,
+        batch -> {
+          long[] flat = new long[batch.size() * context];
+          for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(batch.get(i), 0, flat, i * context, context);
+          }
+          float[] out = new float[batch.size() * info.embeddingSize()];
+          model.call(
+              (h, e, c) ->
+                  ClipFacade.clip4j_encode_text(
+                      h, flat, batch.size(), context, normalizeFlag(), out, e, c));
+          return split(out, batch.size());
+        });
+  }
+
+  // ---- images ----
+
+  /** The embedding of an image file (JPEG, PNG, BMP, WebP, TIFF, ...). */
+  public float[] embedImage(Path file) {
+    return embedImageFiles(List.of(file)).get(0);
+  }
+
+  public List<float[]> embedImageFiles(List<Path> files) {
+    requireNonEmpty(files, "files");
+    List<byte[]> encoded = new ArrayList<>(files.size());
+    for (Path file : files) {
+      encoded.add(readFile(file));
+    }
+    return embedEncodedImages(encoded);
+  }
+
+  /** The embedding of an encoded image file's bytes. */
+  public float[] embedImage(byte[] encoded) {
+    return embedEncodedImages(List.of(encoded)).get(0);
+  }
+
+  public List<float[]> embedEncodedImages(List<byte[]> images) {
+    requireNonEmpty(images, "images");
+    for (byte[] image : images) {
+      if (image == null || image.length == 0) {
+        throw new ClipException(ErrorCode.BAD_IMAGE, "image data is empty");
+      }
+    }
+    return inBatches(
+        images,
+        batch -> {
+          EncodedBatch b = EncodedBatch.of(batch);
+          float[] out = new float[batch.size() * info.embeddingSize()];
+          model.call(
+              (h, e, c) ->
+                  ClipFacade.clip4j_encode_images(
+                      h, b.data, b.offsets, batch.size(), normalizeFlag(), out, e, c));
+          return split(out, batch.size());
+        });
+  }
+
+  /** The embedding of a {@link BufferedImage}, read as sRGB (alpha is dropped, as PIL does). */
+  public float[] embedImage(BufferedImage image) {
+    return embedImages(List.of(image)).get(0);
+  }
+
+  public List<float[]> embedImages(List<BufferedImage> images) {
+    requireNonEmpty(images, "images");
+    List<RgbImage> rgb = new ArrayList<>(images.size());
+    for (BufferedImage image : images) {
+      rgb.add(RgbImage.of(Objects.requireNonNull(image, "image")));
+    }
+    return embedRgb(rgb);
+  }
+
+  /** The embedding of 8-bit RGB pixels, row-major and interleaved (width * height * 3 bytes). */
+  public float[] embedRgb(byte[] rgb, int width, int height) {
+    return embedRgb(List.of(new RgbImage(rgb, width, height))).get(0);
+  }
+
+  public List<float[]> embedRgb(List<RgbImage> images) {
+    requireNonEmpty(images, "images");
+    return inBatches(
+        images,
+        batch -> {
+          RgbBatch b = RgbBatch.of(batch);
+          float[] out = new float[batch.size() * info.embeddingSize()];
+          model.call(
+              (h, e, c) ->
+                  ClipFacade.clip4j_encode_rgb(
+                      h, b.data, b.offsets, b.widths, b.heights, batch.size(), normalizeFlag(), out, e, c));
+          return split(out, batch.size());
+        });
+  }
+
+  /**
+   * Image embeddings from preprocessed pixels, as {@link #preprocess(byte[])} returns them: each
+   * 3 x size x size floats.
+   */
+  public List<float[]> embedPixels(List<float[]> pixels) {
+    requireNonEmpty(pixels, "pixels");
+    int size = 3 * info.imageSize() * info.imageSize();
+    for (float[] p : pixels) {
+      if (p == null || p.length != size) {
+        throw new IllegalArgumentException("each pixel tensor must hold 3 x " + info.imageSize() + " x " + info.imageSize() + " floats");
+      }
+    }
+    return inBatches(
+        pixels,
+        batch -> {
+          float[] flat = new float[batch.size() * size];
+          for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(batch.get(i), 0, flat, i * size, size);
+          }
+          float[] out = new float[batch.size() * info.embeddingSize()];
+          model.call(
+              (h, e, c) -> ClipFacade.clip4j_encode_pixels(h, flat, batch.size(), normalizeFlag(), out, e, c));
+          return split(out, batch.size());
+        });
+  }
+
+  /** The model's preprocessing of an encoded image: 3 x size x size floats, CHW. */
+  public float[] preprocess(byte[] encoded) {
+    if (encoded == null || encoded.length == 0) {
+      throw new ClipException(ErrorCode.BAD_IMAGE, "image data is empty");
+    }
+    EncodedBatch b = EncodedBatch.of(List.of(encoded));
+    float[] out = new float[3 * info.imageSize() * info.imageSize()];
+    model.call((h, e, c) -> ClipFacade.clip4j_preprocess_images(h, b.data, b.offsets, 1, out, e, c));
+    return out;
+  }
+
+  /** The model's preprocessing of 8-bit RGB pixels: 3 x size x size floats, CHW. */
+  public float[] preprocessRgb(byte[] rgb, int width, int height) {
+    RgbBatch b = RgbBatch.of(List.of(new RgbImage(rgb, width, height)));
+    float[] out = new float[3 * info.imageSize() * info.imageSize()];
+    model.call(
+        (h, e, c) -> ClipFacade.clip4j_preprocess_rgb(h, b.data, b.offsets, b.widths, b.heights, 1, out, e, c));
+    return out;
+  }
+
+  /** Idempotent: waits for calls in flight, then frees the native model. */
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  // ---- helpers ----
+
+  private int normalizeFlag() {
+    return options.normalize() ? 1 : 0;
+  }
+
+  private <T> List<float[]> inBatches(List<T> items, java.util.function.Function<List<T>, List<float[]>> run) {
+    if (model.isClosed()) {
+      throw new IllegalStateException("the ClipModel is closed");
+    }
+    List<float[]> out = new ArrayList<>(items.size());
+    for (int start = 0; start < items.size(); start += options.batchSize()) {
+      out.addAll(run.apply(items.subList(start, Math.min(items.size(), start + options.batchSize()))));
+    }
+    return out;
+  }
+
+  private List<float[]> split(float[] flat, int rows) {
+    int dim = info.embeddingSize();
+    List<float[]> out = new ArrayList<>(rows);
+    for (int i = 0; i < rows; i++) {
+      float[] row = new float[dim];
+      System.arraycopy(flat, i * dim, row, 0, dim);
+      out.add(row);
+    }
+    return out;
+  }
+
+  private static String requireText(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("text is null");
+    }
+    return text;
+  }
+
+  private static void requireNonEmpty(List<?> list, String what) {
+    if (list == null || list.isEmpty()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    for (Object o : list) {
+      if (o == null) {
+        throw new IllegalArgumentException(what + " must not contain null");
+      }
+    }
+  }
+
+  private static byte[] readFile(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ClipException(ErrorCode.IO_ERROR, "no such file: " + file, e);
+    } catch (IOException e) {
+      throw new ClipException(ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Encoded files back to back with their offsets, the facade's layout. */
+  private record EncodedBatch(byte[] data, long[] offsets) {
+    static EncodedBatch of(List<byte[]> images) {
+      long total = 0;
+      for (byte[] image : images) {
+        total += image.length;
+      }
+      if (total > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("a batch of encoded images must stay under 2 GiB");
+      }
+      byte[] data = new byte[(int) total];
+      long[] offsets = new long[images.size() + 1];
+      int pos = 0;
+      for (int i = 0; i < images.size(); i++) {
+        offsets[i] = pos;
+        System.arraycopy(images.get(i), 0, data, pos, images.get(i).length);
+        pos += images.get(i).length;
+      }
+      offsets[images.size()] = pos;
+      return new EncodedBatch(data, offsets);
+    }
+  }
+
+  /** RGB images back to back with offsets and sizes, the facade's layout. */
+  private record RgbBatch(byte[] data, long[] offsets, int[] widths, int[] heights) {
+    static RgbBatch of(List<RgbImage> images) {
+      long total = 0;
+      for (RgbImage image : images) {
+        total += image.pixels().length;
+      }
+      if (total > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("a batch of RGB images must stay under 2 GiB");
+      }
+      byte[] data = new byte[(int) total];
+      long[] offsets = new long[images.size()];
+      int[] widths = new int[images.size()];
+      int[] heights = new int[images.size()];
+      int pos = 0;
+      for (int i = 0; i < images.size(); i++) {
+        RgbImage image = images.get(i);
+        offsets[i] = pos;
+        widths[i] = image.width();
+        heights[i] = image.height();
+        System.arraycopy(image.pixels(), 0, data, pos, image.pixels().length);
+        pos += image.pixels().length;
+      }
+      return new RgbBatch(data, offsets, widths, heights);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.clip4j;
+
+/**
+ * How a model is loaded and run. Immutable; build one with {@link #builder()}.
+ *
+ * @param device where the model runs
+ * @param precision the weights' and activations' format
+ * @param threads intra-op CPU threads for the process (libtorch's setting is process-wide); 0 keeps
+ *     the current setting
+ * @param batchSize how many inputs go into one native call; longer lists are split
+ * @param normalize whether embeddings are divided by their L2 norm (open_clip's normalize=True)
+ * @param maxImagePixels decoded images with more pixels are rejected
+ * @param architecture the open_clip architecture name for a bare weights file (ignored for folders
+ *     that carry their own config); null when the path says it all
+ */
+public record ClipOptions(
+    Device device,
+    Precision precision,
+    int threads,
+    int batchSize,
+    boolean normalize,
+    long maxImagePixels,
+    String architecture) {
+
+  public static final int DEFAULT_BATCH_SIZE = 32;
+  public static final long DEFAULT_MAX_IMAGE_PIXELS = 1L << 27;
+
+  public ClipOptions {
+    if (device == null || precision == null) {
+      throw new IllegalArgumentException("device and precision must not be null");
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must not be negative: " + threads);
+    }
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batchSize must be positive: " + batchSize);
+    }
+    if (maxImagePixels <= 0) {
+      throw new IllegalArgumentException("maxImagePixels must be positive: " + maxImagePixels);
+    }
+  }
+
+  /** CPU, fp32, all threads as libtorch sets them, batches of 32, normalised embeddings. */
+  public static ClipOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .device(device)
+        .precision(precision)
+        .threads(threads)
+        .batchSize(batchSize)
+        .normalize(normalize)
+        .maxImagePixels(maxImagePixels)
+        .architecture(architecture);
+  }
+
+  /** Builder for {@link ClipOptions}. Not thread-safe. */
+  public static final class Builder {
+    private Device device = Device.CPU;
+    private Precision precision = Precision.FP32;
+    private int threads;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private boolean normalize = true;
+    private long maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
+    private String architecture;
+
+    public Builder device(Device device) {
+      this.device = device;
+      return this;
+    }
+
+    public Builder precision(Precision precision) {
+      this.precision = precision;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public Builder normalize(boolean normalize) {
+      this.normalize = normalize;
+      return this;
+    }
+
+    public Builder maxImagePixels(long maxImagePixels) {
+      this.maxImagePixels = maxImagePixels;
+      return this;
+    }
+
+    public Builder architecture(String architecture) {
+      this.architecture = architecture;
+      return this;
+    }
+
+    public ClipOptions build() {
+      return new ClipOptions(
+          device, precision, threads, batchSize, normalize, maxImagePixels, architecture);
+    }
+  }
+}

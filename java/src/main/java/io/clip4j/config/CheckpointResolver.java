@@ -1,0 +1,157 @@
+package io.clip4j.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.ClipException;
+import io.clip4j.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Works out what a user's path holds: an open_clip hub folder ({@code open_clip_config.json} plus
+ * weights) or a bare weights file plus an architecture name. The native side then only sees a
+ * weights file and a finished config.
+ */
+public final class CheckpointResolver {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** open_clip's own preference when a folder holds several weight files. */
+  private static final List<String> PREFERRED_WEIGHTS =
+      List.of(
+          "open_clip_model.safetensors",
+          "open_clip_pytorch_model.safetensors",
+          "open_clip_pytorch_model.bin",
+          "open_clip_pytorch_model.pth",
+          "model.safetensors",
+          "pytorch_model.bin",
+          "pytorch_model.pth",
+          "model.pth");
+
+  private static final List<String> WEIGHT_SUFFIXES = List.of(".safetensors", ".bin", ".pth", ".pt");
+
+  /**
+   * What was found.
+   *
+   * @param config the architecture and preprocessing
+   * @param weights the weights file the runner reads
+   * @param format a short description of the layout, for messages and model info
+   */
+  public record ResolvedCheckpoint(ModelConfig config, Path weights, String format) {}
+
+  private CheckpointResolver() {}
+
+  /**
+   * Resolves {@code path}; {@code architecture} names an open_clip config for a bare weights file
+   * and may be null for a folder that carries its own.
+   */
+  public static ResolvedCheckpoint resolve(Path path, String architecture) {
+    if (!Files.exists(path)) {
+      throw new ClipException(ErrorCode.IO_ERROR, "no such file or folder: " + path);
+    }
+    if (Files.isDirectory(path)) {
+      return resolveFolder(path, architecture);
+    }
+    if (!Files.isReadable(path)) {
+      throw new ClipException(ErrorCode.IO_ERROR, "cannot read " + path);
+    }
+    String fileName = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (WEIGHT_SUFFIXES.stream().noneMatch(fileName::endsWith)) {
+      throw new ClipException(
+          ErrorCode.INVALID_ARGUMENT,
+          path
+              + " is not a checkpoint clip4j reads: expected an open_clip folder"
+              + " (open_clip_config.json + weights) or a .safetensors, .bin, .pt or .pth file");
+    }
+    if (architecture == null || architecture.isBlank()) {
+      throw new ClipException(
+          ErrorCode.INVALID_ARGUMENT,
+          "the weights file "
+              + path
+              + " carries no architecture: name one with --arch (Java: ClipOptions.architecture),"
+              + " e.g. ViT-B-32; known: "
+              + String.join(", ", OpenClipConfigReader.builtInNames()));
+    }
+    ModelConfig config =
+        OpenClipConfigReader.read(architecture, OpenClipConfigReader.builtIn(architecture), null);
+    return new ResolvedCheckpoint(config, path, "weights file + open_clip config " + architecture);
+  }
+
+  private static ResolvedCheckpoint resolveFolder(Path folder, String architecture) {
+    Path configFile = folder.resolve("open_clip_config.json");
+    if (!Files.isRegularFile(configFile)) {
+      String found = describe(folder);
+      String hint =
+          Files.isRegularFile(folder.resolve("config.json"))
+              ? " It looks like a Hugging Face transformers folder (config.json), which this"
+                  + " version does not read yet."
+              : "";
+      throw new ClipException(
+          ErrorCode.INVALID_ARGUMENT,
+          folder
+              + " is not an open_clip model folder: open_clip_config.json is missing (found: "
+              + found
+              + ")."
+              + hint);
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(configFile.toFile());
+    } catch (IOException e) {
+      throw new ClipException(
+          ErrorCode.BAD_CHECKPOINT, configFile + " is not valid JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.has("model_cfg")) {
+      throw new ClipException(ErrorCode.BAD_CHECKPOINT, configFile + " has no model_cfg");
+    }
+    String name =
+        architecture != null && !architecture.isBlank()
+            ? architecture
+            : folder.toAbsolutePath().normalize().getFileName().toString();
+    ModelConfig config =
+        OpenClipConfigReader.read(name, root.get("model_cfg"), root.get("preprocess_cfg"));
+    return new ResolvedCheckpoint(config, findWeights(folder), "open_clip folder");
+  }
+
+  private static Path findWeights(Path folder) {
+    List<Path> candidates = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      files
+          .filter(Files::isRegularFile)
+          .filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return n.endsWith(".safetensors") || n.endsWith(".bin") || n.endsWith(".pth");
+              })
+          .forEach(candidates::add);
+    } catch (IOException e) {
+      throw new ClipException(ErrorCode.IO_ERROR, "cannot list " + folder + ": " + e.getMessage(), e);
+    }
+    if (candidates.isEmpty()) {
+      throw new ClipException(
+          ErrorCode.BAD_CHECKPOINT,
+          folder + " has open_clip_config.json but no weights (.safetensors, .bin or .pth)");
+    }
+    candidates.sort(
+        Comparator.comparing((Path p) -> !p.getFileName().toString().endsWith(".safetensors"))
+            .thenComparing(p -> p.getFileName().toString()));
+    return candidates.stream()
+        .filter(p -> PREFERRED_WEIGHTS.contains(p.getFileName().toString()))
+        .min(Comparator.comparingInt(p -> PREFERRED_WEIGHTS.indexOf(p.getFileName().toString())))
+        .orElse(candidates.get(0));
+  }
+
+  private static String describe(Path folder) {
+    try (Stream<Path> files = Files.list(folder)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).sorted().limit(12).toList();
+      return names.isEmpty() ? "nothing" : String.join(", ", names);
+    } catch (IOException e) {
+      return "unreadable folder";
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package io.clip4j.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.ClipException;
+import io.clip4j.ErrorCode;
+import io.clip4j.config.PreprocessConfig.Interpolation;
+import io.clip4j.config.PreprocessConfig.ResizeMode;
+import io.clip4j.config.TextConfig.TextPool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads open_clip's model configs ({@code model_cfg} with {@code vision_cfg} and {@code text_cfg},
+ * and {@code preprocess_cfg}) with open_clip's defaults, and knows the configs open_clip ships.
+ * Options this runner does not implement are refused by name rather than ignored.
+ */
+public final class OpenClipConfigReader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BUILT_IN_DIR = "/io/clip4j/model_configs/";
+
+  /** Vision options that change the computation and are not implemented. */
+  private static final List<String> UNSUPPORTED_VISION =
+      List.of(
+          "timm_model_name",
+          "attentional_pool",
+          "qk_norm",
+          "scaled_cosine_attn",
+          "scale_heads",
+          "scale_attn_inner",
+          "scale_attn",
+          "scale_fc",
+          "act_kwargs",
+          "norm_kwargs");
+
+  private static final List<String> UNSUPPORTED_TEXT =
+      List.of(
+          "hf_model_name",
+          "hf_tokenizer_name",
+          "tokenizer_kwargs",
+          "embed_cls",
+          "qk_norm",
+          "scaled_cosine_attn",
+          "scale_heads",
+          "scale_attn_inner",
+          "scale_attn",
+          "scale_fc",
+          "act_kwargs",
+          "norm_kwargs");
+
+  private OpenClipConfigReader() {}
+
+  /** The names of open_clip's configs shipped with clip4j, sorted. */
+  public static Set<String> builtInNames() {
+    Set<String> names = new TreeSet<>();
+    try (InputStream in = OpenClipConfigReader.class.getResourceAsStream(BUILT_IN_DIR + "index.txt")) {
+      if (in != null) {
+        for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+          if (!line.isBlank()) {
+            names.add(line.trim());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new ClipException(ErrorCode.INTERNAL, "cannot read the built-in model config list", e);
+    }
+    return names;
+  }
+
+  /** open_clip's config {@code name} ({@code ViT-B-32}; {@code ViT-B/32} is accepted too). */
+  public static JsonNode builtIn(String name) {
+    String cleaned = name.trim().replace('/', '-');
+    try (InputStream in = OpenClipConfigReader.class.getResourceAsStream(BUILT_IN_DIR + cleaned + ".json")) {
+      if (in == null) {
+        throw new ClipException(
+            ErrorCode.INVALID_ARGUMENT,
+            "unknown architecture '" + name + "'; known: " + String.join(", ", builtInNames()));
+      }
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      throw new ClipException(ErrorCode.INTERNAL, "cannot read built-in config " + cleaned, e);
+    }
+  }
+
+  /**
+   * Builds the runner's config from open_clip's {@code model_cfg} and an optional
+   * {@code preprocess_cfg} overlay (null for the defaults).
+   */
+  public static ModelConfig read(String name, JsonNode modelCfg, JsonNode preprocessCfg) {
+    if (modelCfg == null || !modelCfg.isObject()) {
+      throw bad(name, "model_cfg is not a JSON object");
+    }
+    JsonNode vision = object(modelCfg, "vision_cfg", name);
+    JsonNode text = object(modelCfg, "text_cfg", name);
+    for (String key : List.of("multimodal_cfg", "text_decoder_cfg")) {
+      if (modelCfg.has(key)) {
+        throw unsupported(name, key + " (CoCa-style models)");
+      }
+    }
+    refuse(name, "vision_cfg", vision, UNSUPPORTED_VISION);
+    refuse(name, "text_cfg", text, UNSUPPORTED_TEXT);
+    if (vision.path("layers").isArray()) {
+      throw unsupported(name, "vision_cfg.layers as a list (the ModifiedResNet image tower)");
+    }
+    String posEmbed = vision.path("pos_embed_type").asText("learnable");
+    if (!posEmbed.equals("learnable")) {
+      throw unsupported(name, "vision_cfg.pos_embed_type '" + posEmbed + "'");
+    }
+    String blockType = vision.path("block_type").asText("default");
+    if (!blockType.equals("default") || !text.path("block_type").asText("default").equals("default")) {
+      throw unsupported(name, "block_type other than 'default'");
+    }
+    if (!text.path("proj_type").asText("linear").equals("linear")) {
+      throw unsupported(name, "text_cfg.proj_type '" + text.path("proj_type").asText() + "'");
+    }
+
+    int embedDim = positive(modelCfg, "embed_dim", -1, name);
+    int imageSize = squareSize(vision.get("image_size"), 224, name, "vision_cfg.image_size");
+    int visionWidth = positive(vision, "width", 768, name);
+    int headWidth = positive(vision, "head_width", 64, name);
+    if (visionWidth % headWidth != 0) {
+      throw bad(name, "vision width " + visionWidth + " is not a multiple of head_width " + headWidth);
+    }
+    String visionPool = vision.path("pool_type").asText("tok");
+    if (!visionPool.equals("tok") && !visionPool.equals("avg")) {
+      throw unsupported(name, "vision_cfg.pool_type '" + visionPool + "'");
+    }
+    VisionConfig visionConfig =
+        new VisionConfig(
+            imageSize,
+            positive(vision, "patch_size", 16, name),
+            visionWidth,
+            positive(vision, "layers", 12, name),
+            visionWidth / headWidth,
+            (int) (visionWidth * vision.path("mlp_ratio").asDouble(4.0)),
+            visionPool.equals("avg"),
+            vision.path("final_ln_after_pool").asBoolean(false),
+            vision.path("no_ln_pre").asBoolean(false));
+
+    int textWidth = positive(text, "width", 512, name);
+    TextConfig textConfig =
+        new TextConfig(
+            positive(text, "context_length", 77, name),
+            positive(text, "vocab_size", 49408, name),
+            textWidth,
+            positive(text, "layers", 12, name),
+            positive(text, "heads", 8, name),
+            (int) (textWidth * text.path("mlp_ratio").asDouble(4.0)),
+            textPool(text.path("pool_type").asText("argmax"), name),
+            !text.path("no_causal_mask").asBoolean(false),
+            text.path("final_ln_after_pool").asBoolean(false));
+
+    return new ModelConfig(
+        name,
+        embedDim,
+        modelCfg.path("quick_gelu").asBoolean(false),
+        visionConfig,
+        textConfig,
+        preprocess(preprocessCfg, imageSize, name));
+  }
+
+  /** open_clip's PreprocessCfg defaults, overlaid with {@code cfg}; the size is the tower's. */
+  static PreprocessConfig preprocess(JsonNode cfg, int imageSize, String name) {
+    JsonNode c = cfg == null || cfg.isNull() ? JSON.createObjectNode() : cfg;
+    String mode = c.path("mode").asText("RGB");
+    if (!mode.equals("RGB")) {
+      throw unsupported(name, "preprocess_cfg.mode '" + mode + "'");
+    }
+    String interpolation = c.path("interpolation").asText("bicubic").toLowerCase(Locale.ROOT);
+    Interpolation filter =
+        switch (interpolation) {
+          case "bicubic", "random" -> Interpolation.BICUBIC;
+          case "bilinear" -> Interpolation.BILINEAR;
+          default -> throw unsupported(name, "preprocess_cfg.interpolation '" + interpolation + "'");
+        };
+    String resize = c.path("resize_mode").asText("shortest").toLowerCase(Locale.ROOT);
+    ResizeMode resizeMode =
+        switch (resize) {
+          case "shortest" -> ResizeMode.SHORTEST;
+          case "longest" -> ResizeMode.LONGEST;
+          case "squash" -> ResizeMode.SQUASH;
+          default -> throw unsupported(name, "preprocess_cfg.resize_mode '" + resize + "'");
+        };
+    return new PreprocessConfig(
+        imageSize,
+        resizeMode,
+        filter,
+        c.path("fill_color").asInt(0),
+        triple(c.get("mean"), PreprocessConfig.OPENAI_MEAN, name, "mean"),
+        triple(c.get("std"), PreprocessConfig.OPENAI_STD, name, "std"));
+  }
+
+  private static TextPool textPool(String pool, String name) {
+    return switch (pool) {
+      case "argmax" -> TextPool.ARGMAX;
+      case "last" -> TextPool.LAST;
+      case "first" -> TextPool.FIRST;
+      default -> throw unsupported(name, "text_cfg.pool_type '" + pool + "'");
+    };
+  }
+
+  private static float[] triple(JsonNode node, float[] fallback, String name, String key) {
+    if (node == null || node.isNull()) {
+      return fallback.clone();
+    }
+    if (node.isNumber()) {
+      float v = (float) node.asDouble();
+      return new float[] {v, v, v};
+    }
+    if (!node.isArray() || node.size() != 3) {
+      throw bad(name, "preprocess_cfg." + key + " must hold 3 numbers");
+    }
+    float[] out = new float[3];
+    for (int i = 0; i < 3; i++) {
+      if (!node.get(i).isNumber()) {
+        throw bad(name, "preprocess_cfg." + key + " must hold 3 numbers");
+      }
+      out[i] = (float) node.get(i).asDouble();
+    }
+    return out;
+  }
+
+  private static int squareSize(JsonNode node, int fallback, String name, String key) {
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (node.isInt() && node.asInt() > 0) {
+      return node.asInt();
+    }
+    if (node.isArray() && node.size() == 2 && node.get(0).isInt() && node.get(0).asInt() > 0) {
+      if (node.get(0).asInt() != node.get(1).asInt()) {
+        throw unsupported(name, key + " " + node + " (only square inputs)");
+      }
+      return node.get(0).asInt();
+    }
+    throw bad(name, key + " must be a positive integer or [h, w]");
+  }
+
+  private static JsonNode object(JsonNode parent, String key, String name) {
+    JsonNode node = parent.get(key);
+    if (node == null || !node.isObject()) {
+      throw bad(name, key + " is missing or not an object");
+    }
+    return node;
+  }
+
+  private static int positive(JsonNode node, String key, int fallback, String name) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      if (fallback > 0) {
+        return fallback;
+      }
+      throw bad(name, key + " is missing");
+    }
+    if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
+      throw bad(name, key + " must be a positive integer, got " + v);
+    }
+    return v.asInt();
+  }
+
+  private static void refuse(String name, String section, JsonNode cfg, List<String> keys) {
+    List<String> found = new ArrayList<>();
+    for (String key : keys) {
+      JsonNode v = cfg.get(key);
+      if (v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())) {
+        found.add(section + "." + key);
+      }
+    }
+    if (!found.isEmpty()) {
+      throw unsupported(name, String.join(", ", found));
+    }
+  }
+
+  private static ClipException bad(String name, String what) {
+    return new ClipException(ErrorCode.BAD_CHECKPOINT, "model config '" + name + "': " + what);
+  }
+
+  private static ClipException unsupported(String name, String what) {
+    return new ClipException(
+        ErrorCode.UNSUPPORTED, "model config '" + name + "' uses what clip4j does not run: " + what);
+  }
+}

@@ -1,0 +1,202 @@
+// The C facade: argument checks, then one call into the runner, with every exception caught and
+// turned into a status and message. Nothing may escape into the JVM.
+#include "clip4j.h"
+
+#include <c10/util/Exception.h>
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "common/errors.h"
+#include "preprocessing/image_decode.h"
+#include "runner/clip_model.h"
+
+struct clip4j_model {
+  std::unique_ptr<clip4j::ClipModel> model;
+};
+
+namespace {
+
+void write_error(char* error, size_t capacity, const char* message) {
+  if (error == nullptr || capacity == 0) return;
+  std::snprintf(error, capacity, "%s", message);
+}
+
+bool looks_like_out_of_memory(const std::string& message) {
+  return message.find("out of memory") != std::string::npos ||
+         message.find("DefaultCPUAllocator: can't allocate memory") != std::string::npos;
+}
+
+// Runs `body`, mapping every exception to a status.
+template <typename Body>
+clip4j_status guarded(char* error, size_t capacity, Body&& body) {
+  try {
+    body();
+    if (error != nullptr && capacity > 0) error[0] = '\0';
+    return CLIP4J_OK;
+  } catch (const clip4j::InvalidArgument& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_INVALID_ARGUMENT;
+  } catch (const clip4j::IoError& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_IO_ERROR;
+  } catch (const clip4j::CheckpointError& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_BAD_CHECKPOINT;
+  } catch (const clip4j::Unsupported& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_UNSUPPORTED;
+  } catch (const clip4j::BadImage& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_BAD_IMAGE;
+  } catch (const c10::OutOfMemoryError& e) {
+    write_error(error, capacity, e.what_without_backtrace());
+    return CLIP4J_OUT_OF_MEMORY;
+  } catch (const c10::Error& e) {
+    const std::string message = e.what_without_backtrace();
+    write_error(error, capacity, message.c_str());
+    return looks_like_out_of_memory(message) ? CLIP4J_OUT_OF_MEMORY : CLIP4J_INTERNAL;
+  } catch (const std::bad_alloc&) {
+    write_error(error, capacity, "out of host memory");
+    return CLIP4J_OUT_OF_MEMORY;
+  } catch (const std::invalid_argument& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_INVALID_ARGUMENT;
+  } catch (const std::exception& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_INTERNAL;
+  } catch (...) {
+    write_error(error, capacity, "unknown native exception");
+    return CLIP4J_INTERNAL;
+  }
+}
+
+void require(bool condition, const char* message) {
+  if (!condition) throw clip4j::InvalidArgument(message);
+}
+
+void check_model_and_batch(const clip4j_model* model, int32_t batch) {
+  require(model != nullptr && model->model != nullptr, "model is null");
+  require(batch > 0, "batch must be positive");
+}
+
+void check_offsets(const int64_t* offsets, int32_t batch) {
+  require(offsets != nullptr, "offsets are null");
+  require(offsets[0] >= 0, "offsets must start at or after 0");
+  for (int32_t i = 0; i < batch; i++) {
+    require(offsets[i + 1] >= offsets[i], "offsets must not decrease");
+  }
+}
+
+void check_rgb_layout(const int64_t* offsets, const int32_t* widths, const int32_t* heights,
+                      int32_t batch) {
+  require(offsets != nullptr && widths != nullptr && heights != nullptr, "rgb layout arrays are null");
+  for (int32_t i = 0; i < batch; i++) {
+    require(widths[i] > 0 && heights[i] > 0, "image sizes must be positive");
+    require(offsets[i] >= 0, "image offsets must not be negative");
+  }
+}
+
+}  // namespace
+
+// The library is built with hidden visibility; the facade alone is exported (see clip4j.map).
+#pragma GCC visibility push(default)
+extern "C" {
+
+clip4j_status clip4j_model_load(const char* weights_path, const clip4j_model_config* config,
+                                const clip4j_load_options* options, clip4j_model** model_out,
+                                char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    require(weights_path != nullptr && config != nullptr && options != nullptr && model_out != nullptr,
+            "null argument to clip4j_model_load");
+    *model_out = nullptr;
+    auto handle = std::make_unique<clip4j_model>();
+    handle->model = clip4j::ClipModel::load(weights_path, *config, *options);
+    *model_out = handle.release();
+  });
+}
+
+void clip4j_model_free(clip4j_model* model) { delete model; }
+
+int64_t clip4j_model_parameter_count(const clip4j_model* model) {
+  return model && model->model ? model->model->parameter_count() : 0;
+}
+
+float clip4j_model_logit_scale(const clip4j_model* model) {
+  return model && model->model ? model->model->logit_scale() : 0.0f;
+}
+
+clip4j_status clip4j_encode_text(clip4j_model* model, const int64_t* token_ids, int32_t batch,
+                                 int32_t context_length, int32_t normalize, float* embeddings_out,
+                                 char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    check_model_and_batch(model, batch);
+    require(token_ids != nullptr && embeddings_out != nullptr, "null buffer");
+    model->model->encode_text(token_ids, batch, context_length, normalize != 0, embeddings_out);
+  });
+}
+
+clip4j_status clip4j_encode_pixels(clip4j_model* model, const float* pixels, int32_t batch,
+                                   int32_t normalize, float* embeddings_out, char* error,
+                                   size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    check_model_and_batch(model, batch);
+    require(pixels != nullptr && embeddings_out != nullptr, "null buffer");
+    model->model->encode_pixels(pixels, batch, normalize != 0, embeddings_out);
+  });
+}
+
+clip4j_status clip4j_preprocess_images(clip4j_model* model, const uint8_t* data,
+                                       const int64_t* offsets, int32_t batch, float* pixels_out,
+                                       char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    check_model_and_batch(model, batch);
+    require(data != nullptr && pixels_out != nullptr, "null buffer");
+    check_offsets(offsets, batch);
+    model->model->preprocess_encoded(data, offsets, batch, pixels_out);
+  });
+}
+
+clip4j_status clip4j_preprocess_rgb(clip4j_model* model, const uint8_t* rgb, const int64_t* offsets,
+                                    const int32_t* widths, const int32_t* heights, int32_t batch,
+                                    float* pixels_out, char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    check_model_and_batch(model, batch);
+    require(rgb != nullptr && pixels_out != nullptr, "null buffer");
+    check_rgb_layout(offsets, widths, heights, batch);
+    model->model->preprocess_rgb(rgb, offsets, widths, heights, batch, pixels_out);
+  });
+}
+
+clip4j_status clip4j_encode_images(clip4j_model* model, const uint8_t* data, const int64_t* offsets,
+                                   int32_t batch, int32_t normalize, float* embeddings_out,
+                                   char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    check_model_and_batch(model, batch);
+    require(data != nullptr && embeddings_out != nullptr, "null buffer");
+    check_offsets(offsets, batch);
+    std::vector<float> pixels(size_t(batch) * model->model->pixels_per_image());
+    model->model->preprocess_encoded(data, offsets, batch, pixels.data());
+    model->model->encode_pixels(pixels.data(), batch, normalize != 0, embeddings_out);
+  });
+}
+
+clip4j_status clip4j_encode_rgb(clip4j_model* model, const uint8_t* rgb, const int64_t* offsets,
+                                const int32_t* widths, const int32_t* heights, int32_t batch,
+                                int32_t normalize, float* embeddings_out, char* error,
+                                size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    check_model_and_batch(model, batch);
+    require(rgb != nullptr && embeddings_out != nullptr, "null buffer");
+    check_rgb_layout(offsets, widths, heights, batch);
+    std::vector<float> pixels(size_t(batch) * model->model->pixels_per_image());
+    model->model->preprocess_rgb(rgb, offsets, widths, heights, batch, pixels.data());
+    model->model->encode_pixels(pixels.data(), batch, normalize != 0, embeddings_out);
+  });
+}
+
+}  // extern "C"
+#pragma GCC visibility pop

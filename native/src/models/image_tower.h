@@ -1,0 +1,15 @@
+// What the runner needs from an image tower: preprocessed pixels in, unnormalised embeddings out.
+#pragma once
+
+#include <ATen/Tensor.h>
+
+namespace clip4j {
+
+class ImageTower {
+ public:
+  virtual ~ImageTower() = default;
+  // pixels: [batch, 3, size, size] in the model's dtype and device -> [batch, embed_dim].
+  virtual at::Tensor encode(const at::Tensor& pixels) const = 0;
+};
+
+}  // namespace clip4j

@@ -1,0 +1,31 @@
+#include "layers.h"
+
+#include <ATen/ATen.h>
+
+namespace clip4j {
+
+LayerNorm LayerNorm::load(StateDict& weights, const std::string& prefix, int64_t width) {
+  return {weights.take_fp32(prefix + ".weight", {width}), weights.take_fp32(prefix + ".bias", {width})};
+}
+
+at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
+  if (x.scalar_type() == at::kFloat) return at::layer_norm(x, {weight.size(0)}, weight, bias, 1e-5);
+  return at::layer_norm(x.to(at::kFloat), {weight.size(0)}, weight, bias, 1e-5).to(x.scalar_type());
+}
+
+Linear Linear::load(StateDict& weights, const std::string& prefix, int64_t in, int64_t out,
+                    bool bias) {
+  Linear l;
+  l.weight = weights.take(prefix + ".weight", {out, in});
+  if (bias) l.bias = weights.take(prefix + ".bias", {out});
+  return l;
+}
+
+at::Tensor Linear::operator()(const at::Tensor& x) const { return at::linear(x, weight, bias); }
+
+at::Tensor activate(const at::Tensor& x, Activation activation) {
+  if (activation == Activation::QuickGelu) return x * at::sigmoid(x * 1.702);
+  return at::gelu(x);
+}
+
+}  // namespace clip4j

@@ -1,0 +1,61 @@
+#include "transformer.h"
+
+#include <ATen/ATen.h>
+
+namespace clip4j {
+
+ResidualAttentionBlock ResidualAttentionBlock::load(StateDict& weights, const std::string& prefix,
+                                                    const TransformerShape& shape) {
+  ResidualAttentionBlock b;
+  const int64_t w = shape.width;
+  b.heads_ = shape.heads;
+  b.activation_ = shape.activation;
+  b.ln_1_ = LayerNorm::load(weights, prefix + ".ln_1", w);
+  b.ln_2_ = LayerNorm::load(weights, prefix + ".ln_2", w);
+  // nn.MultiheadAttention keeps q, k and v in one packed projection.
+  b.in_proj_.weight = weights.take(prefix + ".attn.in_proj_weight", {3 * w, w});
+  b.in_proj_.bias = weights.take(prefix + ".attn.in_proj_bias", {3 * w});
+  b.out_proj_ = Linear::load(weights, prefix + ".attn.out_proj", w, w);
+  b.fc_ = Linear::load(weights, prefix + ".mlp.c_fc", w, shape.mlp_width);
+  b.proj_ = Linear::load(weights, prefix + ".mlp.c_proj", shape.mlp_width, w);
+  b.ls_1_ = weights.take_optional(prefix + ".ls_1.gamma", {w});
+  b.ls_2_ = weights.take_optional(prefix + ".ls_2.gamma", {w});
+  return b;
+}
+
+at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal) const {
+  const int64_t batch = x.size(0), tokens = x.size(1), width = x.size(2);
+  const int64_t head_dim = width / heads_;
+  // [batch, tokens, 3 * width] -> three [batch, heads, tokens, head_dim] views.
+  const at::Tensor qkv =
+      in_proj_(x).view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
+  const at::Tensor attended = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], std::nullopt,
+                                                               0.0, causal);
+  return out_proj_(attended.transpose(1, 2).reshape({batch, tokens, width}));
+}
+
+at::Tensor ResidualAttentionBlock::forward(const at::Tensor& x, bool causal) const {
+  at::Tensor a = attention(ln_1_(x), causal);
+  if (ls_1_) a = a * *ls_1_;
+  const at::Tensor h = x + a;
+  at::Tensor m = proj_(activate(fc_(ln_2_(h)), activation_));
+  if (ls_2_) m = m * *ls_2_;
+  return h + m;
+}
+
+Transformer Transformer::load(StateDict& weights, const std::string& prefix,
+                              const TransformerShape& shape) {
+  Transformer t;
+  for (int64_t i = 0; i < shape.layers; i++) {
+    t.blocks_.push_back(
+        ResidualAttentionBlock::load(weights, prefix + ".resblocks." + std::to_string(i), shape));
+  }
+  return t;
+}
+
+at::Tensor Transformer::forward(at::Tensor x, bool causal) const {
+  for (const auto& block : blocks_) x = block.forward(x, causal);
+  return x;
+}
+
+}  // namespace clip4j

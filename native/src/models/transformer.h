@@ -1,0 +1,47 @@
+// open_clip's Transformer: pre-norm residual blocks of multi-head self-attention and an MLP.
+#pragma once
+
+#include <ATen/Tensor.h>
+
+#include <optional>
+#include <vector>
+
+#include "layers.h"
+
+namespace clip4j {
+
+struct TransformerShape {
+  int64_t width;
+  int64_t layers;
+  int64_t heads;
+  int64_t mlp_width;
+  Activation activation;
+};
+
+class ResidualAttentionBlock {
+ public:
+  static ResidualAttentionBlock load(StateDict& weights, const std::string& prefix,
+                                     const TransformerShape& shape);
+  // x: [batch, tokens, width]. `causal` masks attention to later tokens.
+  at::Tensor forward(const at::Tensor& x, bool causal) const;
+
+ private:
+  at::Tensor attention(const at::Tensor& x, bool causal) const;
+
+  int64_t heads_ = 0;
+  Activation activation_ = Activation::Gelu;
+  LayerNorm ln_1_, ln_2_;
+  Linear in_proj_, out_proj_, fc_, proj_;
+  std::optional<at::Tensor> ls_1_, ls_2_;  // layer scale, present when trained with ls_init_value
+};
+
+class Transformer {
+ public:
+  static Transformer load(StateDict& weights, const std::string& prefix, const TransformerShape& shape);
+  at::Tensor forward(at::Tensor x, bool causal) const;
+
+ private:
+  std::vector<ResidualAttentionBlock> blocks_;
+};
+
+}  // namespace clip4j

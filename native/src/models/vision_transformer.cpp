@@ -1,0 +1,50 @@
+#include "vision_transformer.h"
+
+#include <ATen/ATen.h>
+
+#include "common/errors.h"
+
+namespace clip4j {
+
+std::unique_ptr<VisionTransformer> VisionTransformer::load(StateDict& weights,
+                                                           const std::string& prefix,
+                                                           const clip4j_vision_config& config,
+                                                           int64_t embed_dim,
+                                                           Activation activation) {
+  if (config.patch_size <= 0 || config.image_size % config.patch_size != 0) {
+    throw InvalidArgument("vision image_size " + std::to_string(config.image_size) +
+                          " is not a multiple of patch_size " + std::to_string(config.patch_size));
+  }
+  auto v = std::make_unique<VisionTransformer>();
+  v->config_ = config;
+  const int64_t w = config.width;
+  const int64_t grid = config.image_size / config.patch_size;
+  v->conv1_weight_ =
+      weights.take(prefix + ".conv1.weight", {w, 3, config.patch_size, config.patch_size});
+  v->class_embedding_ = weights.take(prefix + ".class_embedding", {w});
+  v->positional_embedding_ = weights.take(prefix + ".positional_embedding", {grid * grid + 1, w});
+  if (!config.no_ln_pre) v->ln_pre_ = LayerNorm::load(weights, prefix + ".ln_pre", w);
+  v->transformer_ = Transformer::load(weights, prefix + ".transformer",
+                                      {w, config.layers, config.heads, config.mlp_width, activation});
+  v->ln_post_ = LayerNorm::load(weights, prefix + ".ln_post", w);
+  v->proj_ = weights.take(prefix + ".proj", {w, embed_dim});
+  return v;
+}
+
+at::Tensor VisionTransformer::encode(const at::Tensor& pixels) const {
+  const int64_t batch = pixels.size(0);
+  const int64_t w = config_.width;
+  // [batch, width, grid, grid] -> [batch, grid * grid, width]
+  at::Tensor x = at::conv2d(pixels, conv1_weight_, {}, config_.patch_size).flatten(2).transpose(1, 2);
+  x = at::cat({class_embedding_.view({1, 1, w}).expand({batch, 1, w}), x}, 1);
+  x = x + positional_embedding_;
+  if (!config_.no_ln_pre) x = ln_pre_(x);
+  x = transformer_.forward(x, /*causal=*/false);
+  const auto pool = [&](const at::Tensor& t) {
+    return config_.pool == CLIP4J_POOL_AVERAGE ? t.slice(1, 1).mean(1) : t.select(1, 0);
+  };
+  const at::Tensor pooled = config_.final_ln_after_pool ? ln_post_(pool(x)) : pool(ln_post_(x));
+  return at::matmul(pooled, proj_);
+}
+
+}  // namespace clip4j

@@ -1,0 +1,105 @@
+#include "image_decode.h"
+
+#include <cstring>
+#include <string>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace clip4j {
+namespace {
+
+bool starts_with(const uint8_t* data, size_t size, const char* magic, size_t n) {
+  return size >= n && std::memcmp(data, magic, n) == 0;
+}
+
+// PIL opens palette PNGs ("P"), 1-bit PNGs ("1") and GIFs as palette-like modes. OpenCV expands
+// them to colour, so we read the PNG header to know.
+bool is_palette_like(const uint8_t* data, size_t size) {
+  if (starts_with(data, size, "GIF8", 4)) return true;
+  if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8) && size >= 26 &&
+      std::memcmp(data + 12, "IHDR", 4) == 0) {
+    const uint8_t bit_depth = data[24];
+    const uint8_t color_type = data[25];
+    return color_type == 3 || (color_type == 0 && bit_depth == 1);
+  }
+  return false;
+}
+
+Image8 to_image8(const cv::Mat& rgb_like) {
+  Image8 out(rgb_like.cols, rgb_like.rows, rgb_like.channels());
+  const size_t row_bytes = size_t(out.width) * out.channels;
+  for (int y = 0; y < out.height; y++) std::memcpy(out.row(y), rgb_like.ptr(y), row_bytes);
+  return out;
+}
+
+// 16-bit samples to 8 bits by their high byte, as PIL reads 16-bit RGB (convertTo would round).
+cv::Mat high_bytes(const cv::Mat& wide) {
+  cv::Mat narrow(wide.rows, wide.cols, CV_MAKETYPE(CV_8U, wide.channels()));
+  const size_t n = size_t(wide.cols) * wide.channels();
+  for (int y = 0; y < wide.rows; y++) {
+    const uint16_t* src = wide.ptr<uint16_t>(y);
+    uint8_t* dst = narrow.ptr<uint8_t>(y);
+    for (size_t i = 0; i < n; i++) dst[i] = uint8_t(src[i] >> 8);
+  }
+  return narrow;
+}
+
+}  // namespace
+
+DecodedImage decode_image(const uint8_t* data, size_t size, int64_t max_pixels) {
+  if (data == nullptr || size == 0) throw BadImage("empty image data");
+  const cv::Mat encoded(1, int(size), CV_8UC1, const_cast<uint8_t*>(data));
+  cv::Mat decoded;
+  try {
+    decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
+  } catch (const cv::Exception& e) {
+    throw BadImage(std::string("image could not be decoded: ") + e.what());
+  }
+  if (decoded.empty()) {
+    throw BadImage("bytes are not an image OpenCV can decode (" + std::to_string(size) + " bytes)");
+  }
+  if (int64_t(decoded.rows) * decoded.cols > max_pixels) {
+    throw BadImage("image of " + std::to_string(decoded.cols) + "x" + std::to_string(decoded.rows) +
+                   " pixels exceeds the limit of " + std::to_string(max_pixels) + " pixels");
+  }
+  switch (decoded.depth()) {
+    case CV_8U:
+      break;
+    case CV_16U:
+      decoded = high_bytes(decoded);
+      break;
+    default:
+      throw BadImage("unsupported sample type (only 8- and 16-bit integer images are read)");
+  }
+  DecodedImage out;
+  const bool palette = is_palette_like(data, size);
+  switch (decoded.channels()) {
+    case 1:
+      out.mode = palette ? PilMode::Palette : PilMode::Grey;
+      break;
+    case 3:
+      cv::cvtColor(decoded, decoded, cv::COLOR_BGR2RGB);
+      out.mode = palette ? PilMode::Palette : PilMode::Rgb;
+      break;
+    case 4:
+      cv::cvtColor(decoded, decoded, cv::COLOR_BGRA2RGBA);
+      out.mode = palette ? PilMode::Palette : PilMode::Rgba;
+      break;
+    default:
+      throw BadImage("unsupported channel count " + std::to_string(decoded.channels()));
+  }
+  out.image = to_image8(decoded);
+  return out;
+}
+
+DecodedImage rgb_image(const uint8_t* rgb, int width, int height) {
+  DecodedImage out;
+  out.mode = PilMode::Rgb;
+  out.image = Image8(width, height, 3);
+  std::memcpy(out.image.pixels.data(), rgb, out.image.pixels.size());
+  return out;
+}
+
+}  // namespace clip4j

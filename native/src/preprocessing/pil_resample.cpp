@@ -1,0 +1,199 @@
+#include "pil_resample.h"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace clip4j {
+namespace {
+
+// Pillow: PRECISION_BITS = 32 - 8 - 2, coefficients in fixed point with that many fraction bits.
+constexpr int kPrecisionBits = 32 - 8 - 2;
+
+double bicubic_filter(double x) {
+  constexpr double a = -0.5;  // Pillow's bicubic uses a = -0.5 (torch uses -0.75)
+  if (x < 0.0) x = -x;
+  if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+  if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0.0;
+}
+
+double bilinear_filter(double x) {
+  if (x < 0.0) x = -x;
+  if (x < 1.0) return 1.0 - x;
+  return 0.0;
+}
+
+struct Coefficients {
+  int kernel_size = 0;
+  std::vector<int> bounds;   // per output pixel: first input index, number of taps
+  std::vector<int32_t> fixed;  // kernel_size weights per output pixel, fixed point
+};
+
+// Pillow's precompute_coeffs followed by normalize_coeffs_8bpc.
+Coefficients precompute(int in_size, double in0, double in1, int out_size, ResampleFilter filter) {
+  double (*kernel)(double) = filter == ResampleFilter::Bicubic ? bicubic_filter : bilinear_filter;
+  const double support_unscaled = filter == ResampleFilter::Bicubic ? 2.0 : 1.0;
+  const double scale = (in1 - in0) / out_size;
+  double filterscale = scale < 1.0 ? 1.0 : scale;
+  const double support = support_unscaled * filterscale;
+  Coefficients c;
+  c.kernel_size = int(std::ceil(support)) * 2 + 1;
+  c.bounds.resize(size_t(out_size) * 2);
+  c.fixed.assign(size_t(out_size) * c.kernel_size, 0);
+  std::vector<double> k(c.kernel_size);
+  for (int xx = 0; xx < out_size; xx++) {
+    const double center = in0 + (xx + 0.5) * scale;
+    const double ss = 1.0 / filterscale;
+    int xmin = int(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    int xmax = int(center + support + 0.5);
+    if (xmax > in_size) xmax = in_size;
+    xmax -= xmin;
+    double ww = 0.0;
+    for (int x = 0; x < xmax; x++) {
+      const double w = kernel((x + xmin - center + 0.5) * ss);
+      k[x] = w;
+      ww += w;
+    }
+    for (int x = 0; x < xmax; x++) {
+      if (ww != 0.0) k[x] /= ww;
+    }
+    for (int x = 0; x < xmax; x++) {
+      const double v = k[x] * (1 << kPrecisionBits);
+      c.fixed[size_t(xx) * c.kernel_size + x] = v < 0 ? int32_t(-0.5 + v) : int32_t(0.5 + v);
+    }
+    c.bounds[xx * 2] = xmin;
+    c.bounds[xx * 2 + 1] = xmax;
+  }
+  return c;
+}
+
+inline uint8_t clip8(int32_t v) {
+  if (v >= (1 << kPrecisionBits << 8)) return 255;
+  if (v <= 0) return 0;
+  return uint8_t(v >> kPrecisionBits);
+}
+
+// Resamples rows [row_offset, row_offset + out.height) of `in` horizontally into `out`.
+void resample_horizontal(const Image8& in, Image8& out, int row_offset, const Coefficients& c) {
+  const int ch = in.channels;
+  for (int yy = 0; yy < out.height; yy++) {
+    const uint8_t* src = in.row(yy + row_offset);
+    uint8_t* dst = out.row(yy);
+    for (int xx = 0; xx < out.width; xx++) {
+      const int xmin = c.bounds[xx * 2];
+      const int xmax = c.bounds[xx * 2 + 1];
+      const int32_t* k = &c.fixed[size_t(xx) * c.kernel_size];
+      for (int channel = 0; channel < ch; channel++) {
+        int32_t ss = 1 << (kPrecisionBits - 1);
+        for (int x = 0; x < xmax; x++) ss += int32_t(src[(x + xmin) * ch + channel]) * k[x];
+        dst[xx * ch + channel] = clip8(ss);
+      }
+    }
+  }
+}
+
+void resample_vertical(const Image8& in, Image8& out, const Coefficients& c) {
+  const int ch = in.channels;
+  const size_t stride = size_t(in.width) * ch;
+  for (int yy = 0; yy < out.height; yy++) {
+    const int ymin = c.bounds[yy * 2];
+    const int ymax = c.bounds[yy * 2 + 1];
+    const int32_t* k = &c.fixed[size_t(yy) * c.kernel_size];
+    uint8_t* dst = out.row(yy);
+    for (size_t i = 0; i < stride; i++) {
+      int32_t ss = 1 << (kPrecisionBits - 1);
+      const uint8_t* src = in.pixels.data() + size_t(ymin) * stride + i;
+      for (int y = 0; y < ymax; y++) ss += int32_t(src[y * stride]) * k[y];
+      dst[i] = clip8(ss);
+    }
+  }
+}
+
+void check_sizes(const Image8& in, int out_width, int out_height) {
+  if (in.width <= 0 || in.height <= 0 || out_width <= 0 || out_height <= 0) {
+    throw std::invalid_argument("resize needs positive image sizes");
+  }
+}
+
+}  // namespace
+
+// Pillow's ImagingResampleInner: a horizontal pass over just the rows the vertical pass reads, then
+// the vertical pass, each rounding to 8 bits.
+Image8 pil_resample(const Image8& in, int out_width, int out_height, ResampleFilter filter) {
+  check_sizes(in, out_width, out_height);
+  if (in.width == out_width && in.height == out_height) return in;
+  const bool need_horizontal = out_width != in.width;
+  const bool need_vertical = out_height != in.height;
+  const Coefficients horizontal = precompute(in.width, 0.0, in.width, out_width, filter);
+  Coefficients vertical = precompute(in.height, 0.0, in.height, out_height, filter);
+  const int first_row = vertical.bounds[0];
+  const int last_row = vertical.bounds[out_height * 2 - 2] + vertical.bounds[out_height * 2 - 1];
+
+  Image8 current;
+  const Image8* source = &in;
+  if (need_horizontal) {
+    for (int i = 0; i < out_height; i++) vertical.bounds[i * 2] -= first_row;
+    current = Image8(out_width, last_row - first_row, in.channels);
+    resample_horizontal(in, current, first_row, horizontal);
+    source = &current;
+  }
+  if (need_vertical) {
+    Image8 out(source->width, out_height, in.channels);
+    resample_vertical(*source, out, vertical);
+    return out;
+  }
+  return current;
+}
+
+Image8 pil_resize_nearest(const Image8& in, int out_width, int out_height) {
+  check_sizes(in, out_width, out_height);
+  if (in.width == out_width && in.height == out_height) return in;
+  // Pillow maps output pixel centres through the affine transform and truncates.
+  const double xscale = double(in.width) / out_width;
+  const double yscale = double(in.height) / out_height;
+  Image8 out(out_width, out_height, in.channels);
+  const int ch = in.channels;
+  for (int y = 0; y < out_height; y++) {
+    int sy = int((y + 0.5) * yscale);
+    if (sy >= in.height) sy = in.height - 1;
+    const uint8_t* src = in.row(sy);
+    uint8_t* dst = out.row(y);
+    for (int x = 0; x < out_width; x++) {
+      int sx = int((x + 0.5) * xscale);
+      if (sx >= in.width) sx = in.width - 1;
+      std::memcpy(dst + x * ch, src + sx * ch, ch);
+    }
+  }
+  return out;
+}
+
+void pil_premultiply_alpha(Image8& rgba) {
+  // Pillow's rgbA2rgba: MULDIV255(v, alpha) = (t + (t >> 8)) >> 8 with t = v * alpha + 128.
+  uint8_t* p = rgba.pixels.data();
+  const size_t n = size_t(rgba.width) * rgba.height;
+  for (size_t i = 0; i < n; i++, p += 4) {
+    const unsigned alpha = p[3];
+    for (int c = 0; c < 3; c++) {
+      const unsigned t = p[c] * alpha + 128;
+      p[c] = uint8_t(((t >> 8) + t) >> 8);
+    }
+  }
+}
+
+void pil_unpremultiply_alpha(Image8& rgba) {
+  // Pillow's rgba2rgbA: v * 255 / alpha, clipped, for 0 < alpha < 255.
+  uint8_t* p = rgba.pixels.data();
+  const size_t n = size_t(rgba.width) * rgba.height;
+  for (size_t i = 0; i < n; i++, p += 4) {
+    const unsigned alpha = p[3];
+    if (alpha == 255 || alpha == 0) continue;
+    for (int c = 0; c < 3; c++) {
+      const unsigned v = (255u * p[c]) / alpha;
+      p[c] = uint8_t(v > 255 ? 255 : v);
+    }
+  }
+}
+
+}  // namespace clip4j

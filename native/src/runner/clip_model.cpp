@@ -1,0 +1,183 @@
+#include "clip_model.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <dlfcn.h>
+
+#include <cstring>
+
+#include "common/errors.h"
+#include "models/vision_transformer.h"
+#include "preprocessing/clip_preprocess.h"
+#include "preprocessing/image_decode.h"
+#include "weights/checkpoint_reader.h"
+
+namespace clip4j {
+namespace {
+
+constexpr int64_t kDefaultMaxImagePixels = int64_t(1) << 27;  // 134 megapixels
+
+c10::TensorOptions tensor_options(const clip4j_load_options& options) {
+  at::ScalarType dtype;
+  switch (options.precision) {
+    case CLIP4J_FP32: dtype = at::kFloat; break;
+    case CLIP4J_FP16: dtype = at::kHalf; break;
+    case CLIP4J_BF16: dtype = at::kBFloat16; break;
+    default: throw InvalidArgument("unknown precision " + std::to_string(options.precision));
+  }
+  switch (options.device) {
+    case CLIP4J_DEVICE_CPU:
+      return c10::TensorOptions().dtype(dtype).device(at::kCPU);
+    case CLIP4J_DEVICE_CUDA:
+      if (!at::hasCUDA()) {
+        throw Unsupported("CUDA was asked for, but this clip4j build or machine has no CUDA device "
+                          "(use the gpu build on a machine with an NVIDIA GPU, or device cpu)");
+      }
+      return c10::TensorOptions().dtype(dtype).device(at::Device(at::kCUDA, options.device_index));
+    default:
+      throw InvalidArgument("unknown device " + std::to_string(options.device));
+  }
+}
+
+// libtorch parallelises with OpenMP while OpenBLAS keeps its own pool: left at their defaults both
+// take every core and fight. The runner gives them the same count.
+void set_thread_counts(int threads) {
+  if (threads <= 0) return;
+  at::set_num_threads(threads);
+  using SetThreads = void (*)(int);
+  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set_blas(threads);
+  }
+}
+
+void validate(const clip4j_model_config& c) {
+  const auto positive = [](int64_t v, const char* what) {
+    if (v <= 0) throw InvalidArgument(std::string(what) + " must be positive, got " + std::to_string(v));
+  };
+  positive(c.embed_dim, "embed_dim");
+  positive(c.vision.width, "vision width");
+  positive(c.vision.layers, "vision layers");
+  positive(c.vision.heads, "vision heads");
+  positive(c.vision.mlp_width, "vision mlp width");
+  positive(c.text.width, "text width");
+  positive(c.text.layers, "text layers");
+  positive(c.text.heads, "text heads");
+  positive(c.text.mlp_width, "text mlp width");
+  positive(c.text.context_length, "context_length");
+  positive(c.text.vocab_size, "vocab_size");
+  positive(c.preprocess.size, "preprocess size");
+  if (c.vision.width % c.vision.heads != 0) throw InvalidArgument("vision width is not divisible by heads");
+  if (c.text.width % c.text.heads != 0) throw InvalidArgument("text width is not divisible by heads");
+  if (c.preprocess.size != c.vision.image_size) {
+    throw InvalidArgument("preprocess size " + std::to_string(c.preprocess.size) +
+                          " differs from the image tower's " + std::to_string(c.vision.image_size));
+  }
+  for (int i = 0; i < 3; i++) {
+    if (!(c.preprocess.std[i] > 0)) throw InvalidArgument("preprocess std must be positive");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
+                                           const clip4j_model_config& config,
+                                           const clip4j_load_options& options) {
+  validate(config);
+  c10::InferenceMode guard;
+  set_thread_counts(options.num_threads);
+  auto model = std::make_unique<ClipModel>();
+  model->config_ = config;
+  model->options_ = tensor_options(options);
+  model->max_image_pixels_ = options.max_image_pixels > 0 ? options.max_image_pixels : kDefaultMaxImagePixels;
+
+  StateDict weights(read_checkpoint(weights_path), model->options_);
+  const Activation activation =
+      config.activation == CLIP4J_QUICK_GELU ? Activation::QuickGelu : Activation::Gelu;
+  model->image_tower_ =
+      VisionTransformer::load(weights, "visual", config.vision, config.embed_dim, activation);
+  const std::string text_prefix = weights.contains("text.token_embedding.weight") ? "text." : "";
+  model->text_tower_ =
+      TextTransformer::load(weights, text_prefix, config.text, config.embed_dim, activation);
+  const at::Tensor logit_scale = weights.take_fp32("logit_scale", {});
+  weights.ignore("logit_bias");  // SigLIP-style bias: not used for embeddings
+  weights.finish();
+  model->logit_scale_ = logit_scale.exp().item<float>();
+  model->parameter_count_ = weights.parameter_count();
+  return model;
+}
+
+void ClipModel::write_embeddings(at::Tensor embeddings, bool normalize, float* out) const {
+  embeddings = embeddings.to(at::kFloat);
+  if (normalize) {
+    // F.normalize: x / max(||x||, 1e-12)
+    embeddings = embeddings / embeddings.norm(2, -1, true).clamp_min(1e-12);
+  }
+  embeddings = embeddings.to(at::kCPU).contiguous();
+  std::memcpy(out, embeddings.data_ptr<float>(), embeddings.numel() * sizeof(float));
+}
+
+void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_length,
+                            bool normalize, float* out) const {
+  if (context_length != config_.text.context_length) {
+    throw InvalidArgument("token rows have " + std::to_string(context_length) +
+                          " ids, the model's context length is " +
+                          std::to_string(config_.text.context_length));
+  }
+  c10::InferenceMode guard;
+  const at::Tensor ids = at::from_blob(const_cast<int64_t*>(token_ids), {batch, context_length},
+                                       at::TensorOptions().dtype(at::kLong));
+  const int64_t lowest = ids.min().item<int64_t>();
+  const int64_t highest = ids.max().item<int64_t>();
+  if (lowest < 0 || highest >= config_.text.vocab_size) {
+    throw InvalidArgument("token ids must lie in [0, " + std::to_string(config_.text.vocab_size) +
+                          "), found " + std::to_string(lowest < 0 ? lowest : highest));
+  }
+  write_embeddings(text_tower_.encode(ids.to(options_.device())), normalize, out);
+}
+
+void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, float* out) const {
+  c10::InferenceMode guard;
+  const int64_t size = config_.preprocess.size;
+  const at::Tensor host = at::from_blob(const_cast<float*>(pixels), {batch, 3, size, size},
+                                        at::TensorOptions().dtype(at::kFloat));
+  write_embeddings(image_tower_->encode(host.to(options_)), normalize, out);
+}
+
+// Runs `one(i)` for every image of the batch on libtorch's thread pool; a failure names its image.
+static void for_each_image(int batch, const std::function<void(int64_t)>& one) {
+  at::parallel_for(0, batch, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
+      try {
+        one(i);
+      } catch (const BadImage& e) {
+        throw BadImage("image " + std::to_string(i) + ": " + e.what());
+      }
+    }
+  });
+}
+
+void ClipModel::preprocess_encoded(const uint8_t* data, const int64_t* offsets, int batch,
+                                   float* pixels_out) const {
+  const int64_t stride = pixels_per_image();
+  for_each_image(batch, [&](int64_t i) {
+    const DecodedImage image =
+        decode_image(data + offsets[i], size_t(offsets[i + 1] - offsets[i]), max_image_pixels_);
+    preprocess_image(image, config_.preprocess, pixels_out + i * stride);
+  });
+}
+
+void ClipModel::preprocess_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
+                               const int32_t* heights, int batch, float* pixels_out) const {
+  const int64_t stride = pixels_per_image();
+  for_each_image(batch, [&](int64_t i) {
+    if (int64_t(widths[i]) * heights[i] > max_image_pixels_) {
+      throw BadImage("image of " + std::to_string(widths[i]) + "x" + std::to_string(heights[i]) +
+                     " pixels exceeds the limit of " + std::to_string(max_image_pixels_) + " pixels");
+    }
+    preprocess_image(rgb_image(rgb + offsets[i], widths[i], heights[i]), config_.preprocess,
+                     pixels_out + i * stride);
+  });
+}
+
+}  // namespace clip4j

@@ -1,0 +1,53 @@
+// A loaded CLIP model: both towers, the preprocessing config, the device and precision it runs in.
+// Each public method is one batch, called once per native call from the facade.
+#pragma once
+
+#include <ATen/Tensor.h>
+
+#include <memory>
+#include <string>
+#include <functional>
+
+#include "clip4j.h"
+#include "models/image_tower.h"
+#include "models/text_transformer.h"
+
+namespace clip4j {
+
+class ClipModel {
+ public:
+  static std::unique_ptr<ClipModel> load(const std::string& weights_path,
+                                         const clip4j_model_config& config,
+                                         const clip4j_load_options& options);
+
+  // [batch, context_length] token ids -> [batch, embed_dim] floats in `out`.
+  void encode_text(const int64_t* token_ids, int batch, int context_length, bool normalize,
+                   float* out) const;
+  // Preprocessed pixels [batch, 3, size, size] -> embeddings in `out`.
+  void encode_pixels(const float* pixels, int batch, bool normalize, float* out) const;
+  // Encoded files (file i is data[offsets[i], offsets[i+1])) -> preprocessed pixels, decoded and
+  // resized in parallel over the batch.
+  void preprocess_encoded(const uint8_t* data, const int64_t* offsets, int batch,
+                          float* pixels_out) const;
+  // RGB pixels (image i: widths[i] x heights[i] at rgb + offsets[i]) -> preprocessed pixels.
+  void preprocess_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
+                      const int32_t* heights, int batch, float* pixels_out) const;
+
+  int64_t max_image_pixels() const { return max_image_pixels_; }
+  int64_t pixels_per_image() const { return 3 * int64_t(config_.preprocess.size) * config_.preprocess.size; }
+  int64_t parameter_count() const { return parameter_count_; }
+  float logit_scale() const { return logit_scale_; }
+
+ private:
+  void write_embeddings(at::Tensor embeddings, bool normalize, float* out) const;
+
+  clip4j_model_config config_{};
+  c10::TensorOptions options_;
+  int64_t max_image_pixels_ = 0;
+  int64_t parameter_count_ = 0;
+  float logit_scale_ = 1.0f;
+  std::unique_ptr<ImageTower> image_tower_;
+  TextTransformer text_tower_;
+};
+
+}  // namespace clip4j
