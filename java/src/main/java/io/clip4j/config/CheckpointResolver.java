@@ -77,9 +77,41 @@ public final class CheckpointResolver {
               + " e.g. ViT-B-32; known: "
               + String.join(", ", OpenClipConfigReader.builtInNames()));
     }
-    ModelConfig config =
-        OpenClipConfigReader.read(architecture, OpenClipConfigReader.builtIn(architecture), null);
-    return new ResolvedCheckpoint(config, path, "weights file + open_clip config " + architecture);
+    return new ResolvedCheckpoint(
+        architectureConfig(architecture), path, "weights file + architecture " + architecture);
+  }
+
+  /**
+   * The config an architecture argument names: one of open_clip's built-in config names, or a
+   * JSON file in open_clip's model config form or in open_clip_config.json form (model_cfg and
+   * preprocess_cfg).
+   */
+  static ModelConfig architectureConfig(String architecture) {
+    Path file = Path.of(architecture);
+    if (architecture.toLowerCase(Locale.ROOT).endsWith(".json")) {
+      if (!Files.isRegularFile(file)) {
+        throw new ClipException(ErrorCode.IO_ERROR, "no such architecture file: " + architecture);
+      }
+      JsonNode root = readJson(file);
+      String name = file.getFileName().toString().replaceFirst("(?i)\\.json$", "");
+      return root.has("model_cfg")
+          ? OpenClipConfigReader.read(name, root.get("model_cfg"), root.get("preprocess_cfg"))
+          : OpenClipConfigReader.read(name, root, null);
+    }
+    return OpenClipConfigReader.read(architecture, OpenClipConfigReader.builtIn(architecture), null);
+  }
+
+  private static JsonNode readJson(Path file) {
+    try {
+      JsonNode root = JSON.readTree(file.toFile());
+      if (root == null || !root.isObject()) {
+        throw new ClipException(ErrorCode.BAD_CHECKPOINT, file + " does not hold a JSON object");
+      }
+      return root;
+    } catch (IOException e) {
+      throw new ClipException(
+          ErrorCode.BAD_CHECKPOINT, file + " is not valid JSON: " + e.getMessage(), e);
+    }
   }
 
   private static ResolvedCheckpoint resolveFolder(Path folder, String architecture) {
@@ -99,14 +131,8 @@ public final class CheckpointResolver {
               + ")."
               + hint);
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(configFile.toFile());
-    } catch (IOException e) {
-      throw new ClipException(
-          ErrorCode.BAD_CHECKPOINT, configFile + " is not valid JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.has("model_cfg")) {
+    JsonNode root = readJson(configFile);
+    if (!root.has("model_cfg")) {
       throw new ClipException(ErrorCode.BAD_CHECKPOINT, configFile + " has no model_cfg");
     }
     String name =

@@ -1,0 +1,55 @@
+package io.clip4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** Paths to the committed fixtures (models/fixtures, made by models/make_fixtures.py). */
+final class Fixtures {
+  static final Path ROOT = Path.of(System.getProperty("clip4j.repo", ".")).resolve("models/fixtures");
+  static final Path IMAGES = ROOT.resolve("images");
+  static final Path EXPECTED = ROOT.resolve("expected");
+
+  private Fixtures() {}
+
+  static Path path(String relative) {
+    return ROOT.resolve(relative);
+  }
+
+  static JsonNode expected(String checkpoint) {
+    try {
+      return new ObjectMapper().readTree(EXPECTED.resolve(checkpoint + ".json").toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static float[] floats(JsonNode array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) array.get(i).asDouble();
+    }
+    return out;
+  }
+
+  static long[] longs(JsonNode array) {
+    long[] out = new long[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asLong();
+    }
+    return out;
+  }
+
+  static double maxAbsDiff(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
+    }
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs((double) a[i] - b[i]));
+    }
+    return max;
+  }
+}
