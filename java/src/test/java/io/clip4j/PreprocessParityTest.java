@@ -1,0 +1,115 @@
+package io.clip4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Preprocessed pixels equal open_clip's PIL pipeline exactly: the 8-bit image after resize, crop
+ * and RGB conversion (expected/crops-224, saved by models/make_fixtures.py) for JPEG, PNG (grey,
+ * alpha, palette, 16-bit), WebP, BMP and TIFF files, and the normalised floats bit for bit.
+ */
+@Tag("native")
+class PreprocessParityTest {
+  private static ClipModel model;
+
+  @BeforeAll
+  static void load() {
+    model = ClipModel.load(Fixtures.path("vit-tiny"));
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  static Stream<String> images() throws IOException {
+    try (Stream<Path> files = Files.list(Fixtures.EXPECTED.resolve("crops-224"))) {
+      return files.map(p -> p.getFileName().toString().replaceFirst("\\.png$", "")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("images")
+  void pixelsEqualOpenClip(String image) throws IOException {
+    float[] pixels = model.preprocess(Files.readAllBytes(Fixtures.IMAGES.resolve(image)));
+    BufferedImage expected = ImageIO.read(Fixtures.EXPECTED.resolve("crops-224").resolve(image + ".png").toFile());
+    int size = model.info().imageSize();
+    assertEquals(size, expected.getWidth());
+    float[] mean = model.info().mean();
+    float[] std = model.info().std();
+    int differing = 0;
+    int worst = 0;
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        int rgb = expected.getRGB(x, y);
+        for (int c = 0; c < 3; c++) {
+          int want = (rgb >> (16 - 8 * c)) & 0xff;
+          int got = Math.round((pixels[c * size * size + y * size + x] * std[c] + mean[c]) * 255f);
+          if (got != want) {
+            differing++;
+            worst = Math.max(worst, Math.abs(got - want));
+          }
+        }
+      }
+    }
+    assertEquals(0, differing, image + ": " + differing + " channel values differ, by up to " + worst + " levels");
+  }
+
+  @Test
+  void normalisedFloatsAreBitIdentical() throws IOException {
+    float[] expected = readNpy(Fixtures.EXPECTED.resolve("astronaut-224.npy"));
+    float[] actual = model.preprocess(Files.readAllBytes(Fixtures.IMAGES.resolve("astronaut.jpg")));
+    assertArrayEquals(expected, actual, 0f);
+  }
+
+  @Test
+  void bufferedImageAndRawRgbGiveTheFileEmbedding() throws IOException {
+    Path file = Fixtures.IMAGES.resolve("chelsea.png");
+    BufferedImage image = ImageIO.read(file.toFile());
+    float[] fromFile = model.embedImage(file);
+    float[] fromImage = model.embedImage(image);
+    RgbImage rgb = RgbImage.of(image);
+    float[] fromRgb = model.embedRgb(rgb.pixels(), rgb.width(), rgb.height());
+    assertArrayEquals(fromFile, fromImage, 1e-6f);
+    assertArrayEquals(fromFile, fromRgb, 1e-6f);
+  }
+
+  @Test
+  void batchesGiveTheSameEmbeddingsAsSingleCalls() {
+    List<Path> files = List.of(Fixtures.IMAGES.resolve("rocket.jpg"), Fixtures.IMAGES.resolve("coffee.webp"));
+    List<float[]> batch = model.embedImageFiles(files);
+    for (int i = 0; i < files.size(); i++) {
+      assertTrue(Fixtures.maxAbsDiff(batch.get(i), model.embedImage(files.get(i))) <= 1e-6);
+    }
+  }
+
+  /** A minimal reader for the little-endian float32 .npy files numpy.save writes. */
+  static float[] readNpy(Path path) throws IOException {
+    byte[] bytes = Files.readAllBytes(path);
+    int headerLength = (bytes[8] & 0xff) | ((bytes[9] & 0xff) << 8);
+    String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
+    assertTrue(header.contains("'<f4'"), "expected float32 data: " + header);
+    ByteBuffer data = ByteBuffer.wrap(bytes, 10 + headerLength, bytes.length - 10 - headerLength).order(ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[data.remaining() / 4];
+    data.asFloatBuffer().get(out);
+    return out;
+  }
+}
