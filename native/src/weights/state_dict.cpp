@@ -17,7 +17,7 @@ std::string shape_string(at::IntArrayRef shape) {
   return out.str();
 }
 
-std::string join(const std::vector<std::string>& items, size_t limit = 20) {
+std::string join(const std::vector<std::string>& items, size_t limit = 10) {
   std::ostringstream out;
   for (size_t i = 0; i < items.size() && i < limit; i++) out << (i ? ", " : "") << items[i];
   if (items.size() > limit) out << " and " << (items.size() - limit) << " more";

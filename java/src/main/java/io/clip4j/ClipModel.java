@@ -156,7 +156,11 @@ public final class ClipModel implements AutoCloseable {
     requireNonEmpty(files, "files");
     List<byte[]> encoded = new ArrayList<>(files.size());
     for (Path file : files) {
-      encoded.add(readFile(file));
+      byte[] bytes = readFile(file);
+      if (bytes.length == 0) {
+        throw new ClipException(ErrorCode.BAD_IMAGE, file + ": the file is empty");
+      }
+      encoded.add(bytes);
     }
     return embedEncodedImages(encoded);
   }
