@@ -1,0 +1,150 @@
+package io.clip4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damaged, lying and hostile checkpoints fail with a ClipException that says what is wrong. */
+@Tag("native")
+class BadCheckpointTest {
+  private static final String ARCH = Fixtures.path("vit-tiny/open_clip_config.json").toString();
+  @TempDir Path dir;
+
+  private ClipException loadFails(Path weights) {
+    return assertThrows(
+        ClipException.class, () -> ClipModel.load(weights, ClipOptions.builder().architecture(ARCH).build()));
+  }
+
+  private Map<String, SafetensorsWriter.Tensor> tinyTensors() throws IOException {
+    return SafetensorsWriter.read(Fixtures.path("vit-tiny/open_clip_model.safetensors"));
+  }
+
+  @Test
+  void missingExtraAndMisshapedTensorsAreListed() throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>(tinyTensors());
+    tensors.remove("visual.proj");
+    tensors.put("visual.surprise", new SafetensorsWriter.Tensor("F32", new long[] {1}, new byte[4]));
+    SafetensorsWriter.Tensor ln = tensors.get("ln_final.weight");
+    tensors.put("ln_final.weight", new SafetensorsWriter.Tensor("F32", new long[] {ln.data().length / 8, 2}, ln.data()));
+    Path file = dir.resolve("altered.safetensors");
+    SafetensorsWriter.write(file, tensors);
+    ClipException e = loadFails(file);
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code());
+    assertTrue(e.getMessage().contains("missing 1 tensors (visual.proj [64, 32])"), e.getMessage());
+    assertTrue(e.getMessage().contains("ln_final.weight is [16, 2], expected [32]"), e.getMessage());
+    assertTrue(e.getMessage().contains("unexpected tensors (visual.surprise)"), e.getMessage());
+  }
+
+  @Test
+  void truncatedFilesAreRejected() throws IOException {
+    byte[] whole = Files.readAllBytes(Fixtures.path("vit-tiny/open_clip_model.safetensors"));
+    for (int length : new int[] {0, 5, 8, 100, whole.length / 2, whole.length - 1}) {
+      Path file = dir.resolve("truncated-" + length + ".safetensors");
+      Files.write(file, java.util.Arrays.copyOf(whole, length));
+      ClipException e = loadFails(file);
+      assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), length + " bytes: " + e.getMessage());
+    }
+    byte[] archive = Files.readAllBytes(Fixtures.path("vit-tiny-variants/open_clip_pytorch_model.bin"));
+    Path truncated = dir.resolve("truncated.bin");
+    Files.write(truncated, java.util.Arrays.copyOf(archive, archive.length / 2));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, loadFails(truncated).code());
+  }
+
+  @Test
+  void lyingSafetensorsHeadersAreRejected() throws IOException {
+    String[][] cases = {
+      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16000]}}", "outside"},
+      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [8, 0]}}", "outside"},
+      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 12]}}", "its shape needs"},
+      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", "overlap"},
+      {"{\"a\": {\"dtype\": \"Q4\", \"shape\": [4], \"data_offsets\": [0, 16]}}", "unsupported dtype"},
+      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [-4], \"data_offsets\": [0, 16]}}", "non-negative"},
+      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [9223372036854775807, 9223372036854775807], \"data_offsets\": [0, 16]}}", "absurd"},
+      {"{\"a\": ", "not valid JSON"},
+      {"[1, 2, 3]", "neither a safetensors file"},
+      {"{\"a\": {\"dtype\": \"F32\"}}", "lacks"},
+    };
+    for (String[] c : cases) {
+      Path file = dir.resolve("lying.safetensors");
+      SafetensorsWriter.writeRaw(file, c[0], new byte[16]);
+      ClipException e = loadFails(file);
+      assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), c[0]);
+      assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
+    }
+  }
+
+  @Test
+  void absurdHeaderLengthIsRejected() throws IOException {
+    byte[] bytes = new byte[64];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE);
+    bytes[8] = '{';
+    Path file = dir.resolve("absurd.safetensors");
+    Files.write(file, bytes);
+    ClipException e = loadFails(file);
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code());
+    assertTrue(e.getMessage().contains("impossible"), e.getMessage());
+  }
+
+  /** A torch.save archive whose pickle calls os.system: refused, and nothing runs. */
+  @Test
+  void picklesReferencingArbitraryGlobalsAreRefused() throws IOException {
+    Path marker = dir.resolve("pwned");
+    String command = "touch " + marker;
+    ByteArrayOutputStream pickle = new ByteArrayOutputStream();
+    pickle.write(new byte[] {(byte) 0x80, 0x02});
+    pickle.write("cos\nsystem\n".getBytes(StandardCharsets.US_ASCII));
+    byte[] arg = command.getBytes(StandardCharsets.US_ASCII);
+    pickle.write('X');
+    pickle.write(new byte[] {(byte) arg.length, 0, 0, 0});
+    pickle.write(arg);
+    pickle.write(new byte[] {(byte) 0x85, 'R', '.'});
+    Path file = dir.resolve("evil.bin");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+      zip.putNextEntry(new ZipEntry("evil/data.pkl"));
+      zip.write(pickle.toByteArray());
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("evil/version"));
+      zip.write("3\n".getBytes(StandardCharsets.US_ASCII));
+      zip.closeEntry();
+    }
+    ClipException e = loadFails(file);
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    assertTrue(!Files.exists(marker), "the pickle's command ran");
+  }
+
+  @Test
+  void filesOfNoKnownKindAreRejected() throws IOException {
+    Path file = dir.resolve("notes.bin");
+    Files.writeString(file, "just some text, not a checkpoint");
+    ClipException e = loadFails(file);
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code());
+    assertTrue(e.getMessage().contains("neither a safetensors file nor a torch.save zip archive"), e.getMessage());
+  }
+
+  @Test
+  void foldersWithoutConfigOrWeightsSayWhatTheyHold() throws IOException {
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"clip\"}");
+    ClipException e = assertThrows(ClipException.class, () -> ClipModel.load(dir));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+    assertTrue(e.getMessage().contains("open_clip_config.json is missing (found: config.json)"), e.getMessage());
+    assertTrue(e.getMessage().contains("Hugging Face"), e.getMessage());
+
+    Files.copy(Fixtures.path("vit-tiny/open_clip_config.json"), dir.resolve("open_clip_config.json"));
+    ClipException noWeights = assertThrows(ClipException.class, () -> ClipModel.load(dir));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, noWeights.code());
+    assertTrue(noWeights.getMessage().contains("no weights"), noWeights.getMessage());
+  }
+}

@@ -1,0 +1,86 @@
+package io.clip4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Thread safety and the lifetime contract: idempotent close that waits, no use after close. */
+@Tag("native")
+class ClipModelLifecycleTest {
+  private static final Path IMAGE = Fixtures.IMAGES.resolve("astronaut.jpg");
+
+  @Test
+  void concurrentCallersGetTheSingleThreadedResults() throws Exception {
+    try (ClipModel model = ClipModel.load(Fixtures.path("vit-tiny"))) {
+      float[] image = model.embedImage(IMAGE);
+      float[] text = model.embedText("a photo of an astronaut");
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 10; i++) {
+            assertArrayEquals(image, model.embedImage(IMAGE), 1e-6f);
+            assertArrayEquals(text, model.embedText("a photo of an astronaut"), 1e-6f);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterCallsThrow() {
+    ClipModel model = ClipModel.load(Fixtures.path("vit-tiny"));
+    model.close();
+    model.close();
+    assertThrows(IllegalStateException.class, () -> model.embedText("x"));
+    assertThrows(IllegalStateException.class, () -> model.embedImage(IMAGE));
+  }
+
+  @Test
+  void closeWaitsForCallsInFlight() throws Exception {
+    ClipModel model = ClipModel.load(Fixtures.path("vit-tiny"));
+    AtomicInteger completed = new AtomicInteger();
+    AtomicInteger rejected = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      futures.add(pool.submit(() -> {
+        // Embed until the model is closed under us: each call either completes or is rejected.
+        while (true) {
+          try {
+            assertEquals(32, model.embedImage(IMAGE).length);
+            completed.incrementAndGet();
+          } catch (IllegalStateException closed) {
+            rejected.incrementAndGet();
+            return null;
+          }
+        }
+      }));
+    }
+    Thread.sleep(300);
+    model.close();
+    for (Future<?> f : futures) {
+      f.get(5, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    assertEquals(4, rejected.get());
+    assertTrue(completed.get() > 0, "no call completed before close");
+  }
+}

@@ -1,0 +1,97 @@
+package io.clip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.ClipModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI contract: JSON lines with the API's numbers, a one-line error and exit code 1 on failure. */
+@Tag("native")
+class CliTest {
+  private static final Path ROOT = Path.of(System.getProperty("clip4j.repo", "."));
+  private static final String MODEL = ROOT.resolve("models/fixtures/vit-tiny").toString();
+  private static final String IMAGE = ROOT.resolve("models/fixtures/images/chelsea.png").toString();
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Clip4jCli.run(args);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void embedPrintsTheApisEmbeddings() throws Exception {
+    Result r = run("embed", "--model", MODEL, "--image", IMAGE, "--batch", "2");
+    assertEquals(0, r.code(), r.err());
+    JsonNode line = new ObjectMapper().readTree(r.out().strip());
+    assertEquals(IMAGE, line.get("input").asText());
+    float[] cli = new float[line.get("embedding").size()];
+    for (int i = 0; i < cli.length; i++) {
+      cli[i] = (float) line.get("embedding").get(i).asDouble();
+    }
+    try (ClipModel model = ClipModel.load(Path.of(MODEL))) {
+      assertArrayEquals(model.embedImage(Path.of(IMAGE)), cli, 0f);
+    }
+  }
+
+  @Test
+  void textsFileAndTokenizeAndPreprocess() throws Exception {
+    Path texts = dir.resolve("texts.txt");
+    Files.writeString(texts, "a cat\na dog\n");
+    Result embed = run("embed", "--model", MODEL, "--texts-file", texts.toString(), "--raw");
+    assertEquals(0, embed.code(), embed.err());
+    assertEquals(2, embed.out().strip().split("\n").length);
+
+    Result tokens = run("tokenize", "--model", MODEL, "--text", "a photo of a cat");
+    assertEquals(0, tokens.code(), tokens.err());
+    JsonNode ids = new ObjectMapper().readTree(tokens.out().strip()).get("ids");
+    assertEquals(77, ids.size());
+    assertEquals(49406, ids.get(0).asInt());
+    assertEquals(320, ids.get(1).asInt());
+
+    Path npy = dir.resolve("pixels.npy");
+    Result pre = run("preprocess", "--model", MODEL, "--image", IMAGE, "--output", npy.toString());
+    assertEquals(0, pre.code(), pre.err());
+    byte[] bytes = Files.readAllBytes(npy);
+    assertEquals(3 * 224 * 224 * 4, bytes.length - 128);
+    assertTrue(new String(bytes, 0, 128, StandardCharsets.US_ASCII).contains("'shape': (3, 224, 224)"));
+  }
+
+  @Test
+  void failuresPrintOneLineAndExitNonZero() {
+    Result missing = run("embed", "--model", dir.resolve("none").toString(), "--text", "x");
+    assertEquals(1, missing.code());
+    assertEquals(1, missing.err().strip().split("\n").length, missing.err());
+    assertTrue(missing.err().startsWith("clip4j: error: IO_ERROR: no such file or folder"), missing.err());
+
+    Result badImage = run("embed", "--model", MODEL, "--image", ROOT.resolve("pom.xml").toString());
+    assertEquals(1, badImage.code());
+    assertTrue(badImage.err().contains("BAD_IMAGE: " + ROOT.resolve("pom.xml")), badImage.err());
+
+    Result usage = run("embed", "--model", MODEL);
+    assertEquals(2, usage.code());
+  }
+}
