@@ -27,7 +27,8 @@ void write_error(char* error, size_t capacity, const char* message) {
 
 bool looks_like_out_of_memory(const std::string& message) {
   return message.find("out of memory") != std::string::npos ||
-         message.find("DefaultCPUAllocator: can't allocate memory") != std::string::npos;
+         message.find("not enough memory") != std::string::npos ||
+         message.find("can't allocate memory") != std::string::npos;
 }
 
 // Runs `body`, mapping every exception to a status.

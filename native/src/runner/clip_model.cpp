@@ -41,13 +41,13 @@ c10::TensorOptions tensor_options(const clip4j_load_options& options) {
 }
 
 // libtorch parallelises with OpenMP while OpenBLAS keeps its own pool: left at their defaults both
-// take every core and fight. The runner gives them the same count.
+// take every core and fight. The runner sets libtorch's count when asked and always gives OpenBLAS
+// the same one.
 void set_thread_counts(int threads) {
-  if (threads <= 0) return;
-  at::set_num_threads(threads);
+  if (threads > 0) at::set_num_threads(threads);
   using SetThreads = void (*)(int);
   if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set_blas(threads);
+    set_blas(at::get_num_threads());
   }
 }
 

@@ -2,6 +2,8 @@ package io.clip4j.internal;
 
 import io.clip4j.ClipException;
 import io.clip4j.ErrorCode;
+import java.io.File;
+import java.io.IOException;
 import org.bytedeco.javacpp.Loader;
 
 /**
@@ -23,6 +25,7 @@ public final class NativeLibrary {
         return;
       }
       try {
+        loadProcessEnvironment();
         Loader.load(org.bytedeco.pytorch.global.torch.class);
         Loader.load(org.bytedeco.opencv.global.opencv_imgcodecs.class);
         Loader.load(ClipFacade.class);
@@ -36,6 +39,25 @@ public final class NativeLibrary {
             e);
       }
       loaded = true;
+    }
+  }
+
+  /**
+   * Loads libclip4j_env before libtorch: its constructor sets OMP_WAIT_POLICY=PASSIVE (unless the
+   * user set it) before libgomp reads the environment. Without it, libtorch's spinning OpenMP
+   * threads and OpenBLAS's threads fight over the cores (8x slower at batch 1 on 2 cores). It has
+   * no effect if another library loaded libgomp earlier in this JVM.
+   */
+  private static void loadProcessEnvironment() {
+    try {
+      File library =
+          Loader.cacheResource(NativeLibrary.class, Loader.getPlatform() + "/libclip4j_env.so");
+      if (library != null) {
+        System.load(library.getAbsolutePath());
+      }
+    } catch (IOException | UnsatisfiedLinkError e) {
+      System.getLogger(NativeLibrary.class.getName())
+          .log(System.Logger.Level.WARNING, "OMP_WAIT_POLICY not set; CPU inference may be slower", e);
     }
   }
 }
