@@ -223,7 +223,11 @@ def make_variants_folder():
     folder.mkdir(parents=True, exist_ok=True)
     model = build(model_cfg, seed=2)
     (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": model_cfg, "preprocess_cfg": preprocess_cfg}, indent=2))
-    torch.save({k: v.half() for k, v in model.state_dict().items()}, folder / "open_clip_pytorch_model.bin")
+    # model.state_dict() is an OrderedDict with _metadata: the form most .bin files have.
+    state = model.state_dict()
+    for key in state:
+        state[key] = state[key].half()
+    torch.save(state, folder / "open_clip_pytorch_model.bin")
     loaded, _, transform = open_clip.create_model_and_transforms("local-dir:" + str(folder))
     loaded.eval()
     images = ["astronaut.jpg", "chelsea_alpha.png", "coffee_wide.png", "camera.png"]

@@ -122,6 +122,7 @@ class BadCheckpointTest {
     }
     ClipException e = loadFails(file);
     assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("refusing Python global 'os.system'"), e.getMessage());
     assertTrue(!Files.exists(marker), "the pickle's command ran");
   }
 
