@@ -5,12 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
- * clip4j's CPU timings for the quick comparison (benchmarks/cpu-quick.sh), the same measurements
- * as openclip_cpu.py: median milliseconds, model-only and end-to-end, batch 1 and 32.
- * Run as a single-file program: java -cp CLASSPATH benchmarks/Clip4jCpuQuick.java FOLDER IMAGE THREADS
+ * clip4j's CPU timings for the quick comparison (benchmarks/cpu-quick.sh), the same measurements as
+ * openclip_cpu.py: median milliseconds, model-only and end-to-end, batch 1 and 32. Run as a
+ * single-file program: java -cp CLASSPATH benchmarks/Clip4jCpuQuick.java FOLDER IMAGE THREADS
  */
 public class Clip4jCpuQuick {
   static double medianSeconds(Runnable fn, int warmup, int repeat) {

@@ -37,7 +37,10 @@ typedef enum clip4j_status {
 typedef enum clip4j_activation { CLIP4J_GELU = 0, CLIP4J_QUICK_GELU = 1 } clip4j_activation;
 
 /* How the image tower turns its token sequence into one vector (open_clip's pool_type). */
-typedef enum clip4j_vision_pool { CLIP4J_POOL_CLASS_TOKEN = 0, CLIP4J_POOL_AVERAGE = 1 } clip4j_vision_pool;
+typedef enum clip4j_vision_pool {
+  CLIP4J_POOL_CLASS_TOKEN = 0,
+  CLIP4J_POOL_AVERAGE = 1
+} clip4j_vision_pool;
 
 /* Which text position is the sentence embedding (open_clip's text pool_type). */
 typedef enum clip4j_text_pool {
@@ -57,7 +60,11 @@ typedef enum clip4j_interpolation { CLIP4J_BICUBIC = 0, CLIP4J_BILINEAR = 1 } cl
 
 typedef enum clip4j_device { CLIP4J_DEVICE_CPU = 0, CLIP4J_DEVICE_CUDA = 1 } clip4j_device;
 
-typedef enum clip4j_precision { CLIP4J_FP32 = 0, CLIP4J_FP16 = 1, CLIP4J_BF16 = 2 } clip4j_precision;
+typedef enum clip4j_precision {
+  CLIP4J_FP32 = 0,
+  CLIP4J_FP16 = 1,
+  CLIP4J_BF16 = 2
+} clip4j_precision;
 
 typedef struct clip4j_vision_config {
   int32_t image_size; /* square input side in pixels */
@@ -84,7 +91,7 @@ typedef struct clip4j_text_config {
 } clip4j_text_config;
 
 typedef struct clip4j_preprocess_config {
-  int32_t size; /* output side in pixels */
+  int32_t size;          /* output side in pixels */
   int32_t resize_mode;   /* clip4j_resize_mode */
   int32_t interpolation; /* clip4j_interpolation */
   int32_t fill_color;    /* 0..255, for CLIP4J_RESIZE_LONGEST */
@@ -104,7 +111,8 @@ typedef struct clip4j_load_options {
   int32_t device;       /* clip4j_device */
   int32_t device_index; /* CUDA ordinal; ignored on CPU */
   int32_t precision;    /* clip4j_precision of weights and activations */
-  int32_t num_threads;  /* intra-op CPU threads for the whole process; <= 0 keeps the current setting */
+  int32_t
+      num_threads; /* intra-op CPU threads for the whole process; <= 0 keeps the current setting */
   int64_t max_image_pixels; /* decoded images larger than this are rejected; <= 0 means 2^27 */
 } clip4j_load_options;
 
@@ -112,9 +120,9 @@ typedef struct clip4j_model clip4j_model;
 
 /*
  * Loads weights from `weights_path` (a .safetensors file, or a torch.save zip archive read with
- * libtorch's own unpickler: no code from the file is ever run) into a model of architecture `config`.
- * Every tensor the architecture needs must be present with the right shape; a checkpoint with extra
- * tensors that belong to no known part is rejected with their names.
+ * libtorch's own unpickler: no code from the file is ever run) into a model of architecture
+ * `config`. Every tensor the architecture needs must be present with the right shape; a checkpoint
+ * with extra tensors that belong to no known part is rejected with their names.
  */
 clip4j_status clip4j_model_load(const char* weights_path, const clip4j_model_config* config,
                                 const clip4j_load_options* options, clip4j_model** model_out,
@@ -127,8 +135,9 @@ void clip4j_model_free(clip4j_model* model);
 int64_t clip4j_model_parameter_count(const clip4j_model* model);
 
 /*
- * Text embeddings: `token_ids` holds `batch` rows of `context_length` ids (as the tokenizer made them);
- * `embeddings_out` receives batch x embed_dim floats. `normalize` != 0 divides each row by its L2 norm.
+ * Text embeddings: `token_ids` holds `batch` rows of `context_length` ids (as the tokenizer made
+ * them); `embeddings_out` receives batch x embed_dim floats. `normalize` != 0 divides each row by
+ * its L2 norm.
  */
 clip4j_status clip4j_encode_text(clip4j_model* model, const int64_t* token_ids, int32_t batch,
                                  int32_t context_length, int32_t normalize, float* embeddings_out,
@@ -153,16 +162,16 @@ clip4j_status clip4j_encode_rgb(clip4j_model* model, const uint8_t* rgb, const i
                                 size_t error_capacity);
 
 /*
- * Image embeddings from already preprocessed pixels: batch x 3 x size x size floats (CHW, normalised
- * with the model's mean and std), as clip4j_preprocess_images writes them.
+ * Image embeddings from already preprocessed pixels: batch x 3 x size x size floats (CHW,
+ * normalised with the model's mean and std), as clip4j_preprocess_images writes them.
  */
 clip4j_status clip4j_encode_pixels(clip4j_model* model, const float* pixels, int32_t batch,
                                    int32_t normalize, float* embeddings_out, char* error,
                                    size_t error_capacity);
 
 /*
- * The model's preprocessing alone: decodes the encoded files (layout as in clip4j_encode_images) and
- * writes batch x 3 x size x size floats to `pixels_out`.
+ * The model's preprocessing alone: decodes the encoded files (layout as in clip4j_encode_images)
+ * and writes batch x 3 x size x size floats to `pixels_out`.
  */
 clip4j_status clip4j_preprocess_images(clip4j_model* model, const uint8_t* data,
                                        const int64_t* offsets, int32_t batch, float* pixels_out,

@@ -94,7 +94,8 @@ void check_offsets(const int64_t* offsets, int32_t batch) {
 
 void check_rgb_layout(const int64_t* offsets, const int32_t* widths, const int32_t* heights,
                       int32_t batch) {
-  require(offsets != nullptr && widths != nullptr && heights != nullptr, "rgb layout arrays are null");
+  require(offsets != nullptr && widths != nullptr && heights != nullptr,
+          "rgb layout arrays are null");
   for (int32_t i = 0; i < batch; i++) {
     require(widths[i] > 0 && heights[i] > 0, "image sizes must be positive");
     require(offsets[i] >= 0, "image offsets must not be negative");
@@ -111,8 +112,9 @@ clip4j_status clip4j_model_load(const char* weights_path, const clip4j_model_con
                                 const clip4j_load_options* options, clip4j_model** model_out,
                                 char* error, size_t error_capacity) {
   return guarded(error, error_capacity, [&] {
-    require(weights_path != nullptr && config != nullptr && options != nullptr && model_out != nullptr,
-            "null argument to clip4j_model_load");
+    require(
+        weights_path != nullptr && config != nullptr && options != nullptr && model_out != nullptr,
+        "null argument to clip4j_model_load");
     *model_out = nullptr;
     auto handle = std::make_unique<clip4j_model>();
     handle->model = clip4j::ClipModel::load(weights_path, *config, *options);

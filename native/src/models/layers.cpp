@@ -5,7 +5,8 @@
 namespace clip4j {
 
 LayerNorm LayerNorm::load(StateDict& weights, const std::string& prefix, int64_t width) {
-  return {weights.take_fp32(prefix + ".weight", {width}), weights.take_fp32(prefix + ".bias", {width})};
+  return {weights.take_fp32(prefix + ".weight", {width}),
+          weights.take_fp32(prefix + ".bias", {width})};
 }
 
 at::Tensor LayerNorm::operator()(const at::Tensor& x) const {

@@ -11,9 +11,11 @@ TextTransformer TextTransformer::load(StateDict& weights, const std::string& pre
   t.config_ = config;
   const int64_t w = config.width;
   t.token_embedding_ = weights.take(prefix + "token_embedding.weight", {config.vocab_size, w});
-  t.positional_embedding_ = weights.take(prefix + "positional_embedding", {config.context_length, w});
-  t.transformer_ = Transformer::load(weights, prefix + "transformer",
-                                     {w, config.layers, config.heads, config.mlp_width, activation});
+  t.positional_embedding_ =
+      weights.take(prefix + "positional_embedding", {config.context_length, w});
+  t.transformer_ =
+      Transformer::load(weights, prefix + "transformer",
+                        {w, config.layers, config.heads, config.mlp_width, activation});
   t.ln_final_ = LayerNorm::load(weights, prefix + "ln_final", w);
   if (weights.contains(prefix + "text_projection.weight")) {
     t.projection_linear_ = Linear::load(weights, prefix + "text_projection", w, embed_dim,

@@ -13,7 +13,8 @@ namespace clip4j {
 
 class TextTransformer {
  public:
-  // `prefix` is "" for open_clip's CLIP (text weights at the top level) or "text." for CustomTextCLIP.
+  // `prefix` is "" for open_clip's CLIP (text weights at the top level) or "text." for
+  // CustomTextCLIP.
   static TextTransformer load(StateDict& weights, const std::string& prefix,
                               const clip4j_text_config& config, int64_t embed_dim,
                               Activation activation);

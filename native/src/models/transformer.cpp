@@ -29,8 +29,8 @@ at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal) c
   // [batch, tokens, 3 * width] -> three [batch, heads, tokens, head_dim] views.
   const at::Tensor qkv =
       in_proj_(x).view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
-  const at::Tensor attended = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], std::nullopt,
-                                                               0.0, causal);
+  const at::Tensor attended =
+      at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], std::nullopt, 0.0, causal);
   return out_proj_(attended.transpose(1, 2).reshape({batch, tokens, width}));
 }
 

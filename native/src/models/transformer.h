@@ -37,7 +37,8 @@ class ResidualAttentionBlock {
 
 class Transformer {
  public:
-  static Transformer load(StateDict& weights, const std::string& prefix, const TransformerShape& shape);
+  static Transformer load(StateDict& weights, const std::string& prefix,
+                          const TransformerShape& shape);
   at::Tensor forward(at::Tensor x, bool causal) const;
 
  private:

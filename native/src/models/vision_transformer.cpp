@@ -24,8 +24,9 @@ std::unique_ptr<VisionTransformer> VisionTransformer::load(StateDict& weights,
   v->class_embedding_ = weights.take(prefix + ".class_embedding", {w});
   v->positional_embedding_ = weights.take(prefix + ".positional_embedding", {grid * grid + 1, w});
   if (!config.no_ln_pre) v->ln_pre_ = LayerNorm::load(weights, prefix + ".ln_pre", w);
-  v->transformer_ = Transformer::load(weights, prefix + ".transformer",
-                                      {w, config.layers, config.heads, config.mlp_width, activation});
+  v->transformer_ =
+      Transformer::load(weights, prefix + ".transformer",
+                        {w, config.layers, config.heads, config.mlp_width, activation});
   v->ln_post_ = LayerNorm::load(weights, prefix + ".ln_post", w);
   v->proj_ = weights.take(prefix + ".proj", {w, embed_dim});
   return v;
@@ -35,7 +36,8 @@ at::Tensor VisionTransformer::encode(const at::Tensor& pixels) const {
   const int64_t batch = pixels.size(0);
   const int64_t w = config_.width;
   // [batch, width, grid, grid] -> [batch, grid * grid, width]
-  at::Tensor x = at::conv2d(pixels, conv1_weight_, {}, config_.patch_size).flatten(2).transpose(1, 2);
+  at::Tensor x =
+      at::conv2d(pixels, conv1_weight_, {}, config_.patch_size).flatten(2).transpose(1, 2);
   x = at::cat({class_embedding_.view({1, 1, w}).expand({batch, 1, w}), x}, 1);
   x = x + positional_embedding_;
   if (!config_.no_ln_pre) x = ln_pre_(x);

@@ -82,7 +82,8 @@ Image8 center_crop_or_pad(const Image8& in, int size, uint8_t fill) {
 
 }  // namespace
 
-void preprocess_image(const DecodedImage& image, const clip4j_preprocess_config& config, float* out) {
+void preprocess_image(const DecodedImage& image, const clip4j_preprocess_config& config,
+                      float* out) {
   const int size = config.size;
   const ResampleFilter filter =
       config.interpolation == CLIP4J_BILINEAR ? ResampleFilter::Bilinear : ResampleFilter::Bicubic;

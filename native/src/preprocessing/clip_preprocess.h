@@ -8,6 +8,7 @@
 namespace clip4j {
 
 // Writes 3 x size x size floats (CHW) for one decoded image.
-void preprocess_image(const DecodedImage& image, const clip4j_preprocess_config& config, float* out);
+void preprocess_image(const DecodedImage& image, const clip4j_preprocess_config& config,
+                      float* out);
 
 }  // namespace clip4j

@@ -14,7 +14,8 @@ namespace clip4j {
 enum class PilMode { Grey, Rgb, Rgba, Palette };
 
 struct DecodedImage {
-  Image8 image;  // 1 channel for Grey, 3 for Rgb and Palette without alpha, 4 for Rgba and Palette with alpha
+  Image8 image;  // 1 channel for Grey, 3 for Rgb and Palette without alpha, 4 for Rgba and Palette
+                 // with alpha
   PilMode mode = PilMode::Rgb;
 };
 

@@ -26,7 +26,7 @@ double bilinear_filter(double x) {
 
 struct Coefficients {
   int kernel_size = 0;
-  std::vector<int> bounds;   // per output pixel: first input index, number of taps
+  std::vector<int> bounds;     // per output pixel: first input index, number of taps
   std::vector<int32_t> fixed;  // kernel_size weights per output pixel, fixed point
 };
 

@@ -21,18 +21,26 @@ constexpr int64_t kDefaultMaxImagePixels = int64_t(1) << 27;  // 134 megapixels
 c10::TensorOptions tensor_options(const clip4j_load_options& options) {
   at::ScalarType dtype;
   switch (options.precision) {
-    case CLIP4J_FP32: dtype = at::kFloat; break;
-    case CLIP4J_FP16: dtype = at::kHalf; break;
-    case CLIP4J_BF16: dtype = at::kBFloat16; break;
-    default: throw InvalidArgument("unknown precision " + std::to_string(options.precision));
+    case CLIP4J_FP32:
+      dtype = at::kFloat;
+      break;
+    case CLIP4J_FP16:
+      dtype = at::kHalf;
+      break;
+    case CLIP4J_BF16:
+      dtype = at::kBFloat16;
+      break;
+    default:
+      throw InvalidArgument("unknown precision " + std::to_string(options.precision));
   }
   switch (options.device) {
     case CLIP4J_DEVICE_CPU:
       return c10::TensorOptions().dtype(dtype).device(at::kCPU);
     case CLIP4J_DEVICE_CUDA:
       if (!at::hasCUDA()) {
-        throw Unsupported("CUDA was asked for, but this clip4j build or machine has no CUDA device "
-                          "(use the gpu build on a machine with an NVIDIA GPU, or device cpu)");
+        throw Unsupported(
+            "CUDA was asked for, but this clip4j build or machine has no CUDA device "
+            "(use the gpu build on a machine with an NVIDIA GPU, or device cpu)");
       }
       return c10::TensorOptions().dtype(dtype).device(at::Device(at::kCUDA, options.device_index));
     default:
@@ -46,14 +54,16 @@ c10::TensorOptions tensor_options(const clip4j_load_options& options) {
 void set_thread_counts(int threads) {
   if (threads > 0) at::set_num_threads(threads);
   using SetThreads = void (*)(int);
-  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+  if (auto set_blas =
+          reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
     set_blas(at::get_num_threads());
   }
 }
 
 void validate(const clip4j_model_config& c) {
   const auto positive = [](int64_t v, const char* what) {
-    if (v <= 0) throw InvalidArgument(std::string(what) + " must be positive, got " + std::to_string(v));
+    if (v <= 0)
+      throw InvalidArgument(std::string(what) + " must be positive, got " + std::to_string(v));
   };
   positive(c.embed_dim, "embed_dim");
   positive(c.vision.width, "vision width");
@@ -67,8 +77,10 @@ void validate(const clip4j_model_config& c) {
   positive(c.text.context_length, "context_length");
   positive(c.text.vocab_size, "vocab_size");
   positive(c.preprocess.size, "preprocess size");
-  if (c.vision.width % c.vision.heads != 0) throw InvalidArgument("vision width is not divisible by heads");
-  if (c.text.width % c.text.heads != 0) throw InvalidArgument("text width is not divisible by heads");
+  if (c.vision.width % c.vision.heads != 0)
+    throw InvalidArgument("vision width is not divisible by heads");
+  if (c.text.width % c.text.heads != 0)
+    throw InvalidArgument("text width is not divisible by heads");
   if (c.preprocess.size != c.vision.image_size) {
     throw InvalidArgument("preprocess size " + std::to_string(c.preprocess.size) +
                           " differs from the image tower's " + std::to_string(c.vision.image_size));
@@ -89,7 +101,8 @@ std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
   auto model = std::make_unique<ClipModel>();
   model->config_ = config;
   model->options_ = tensor_options(options);
-  model->max_image_pixels_ = options.max_image_pixels > 0 ? options.max_image_pixels : kDefaultMaxImagePixels;
+  model->max_image_pixels_ =
+      options.max_image_pixels > 0 ? options.max_image_pixels : kDefaultMaxImagePixels;
 
   StateDict weights(read_checkpoint(weights_path), model->options_);
   const Activation activation =
@@ -117,8 +130,8 @@ void ClipModel::write_embeddings(at::Tensor embeddings, bool normalize, float* o
   std::memcpy(out, embeddings.data_ptr<float>(), embeddings.numel() * sizeof(float));
 }
 
-void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_length,
-                            bool normalize, float* out) const {
+void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_length, bool normalize,
+                            float* out) const {
   if (context_length != config_.text.context_length) {
     throw InvalidArgument("token rows have " + std::to_string(context_length) +
                           " ids, the model's context length is " +
@@ -173,7 +186,8 @@ void ClipModel::preprocess_rgb(const uint8_t* rgb, const int64_t* offsets, const
   for_each_image(batch, [&](int64_t i) {
     if (int64_t(widths[i]) * heights[i] > max_image_pixels_) {
       throw BadImage("image of " + std::to_string(widths[i]) + "x" + std::to_string(heights[i]) +
-                     " pixels exceeds the limit of " + std::to_string(max_image_pixels_) + " pixels");
+                     " pixels exceeds the limit of " + std::to_string(max_image_pixels_) +
+                     " pixels");
     }
     preprocess_image(rgb_image(rgb + offsets[i], widths[i], heights[i]), config_.preprocess,
                      pixels_out + i * stride);

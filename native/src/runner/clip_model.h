@@ -4,9 +4,9 @@
 
 #include <ATen/Tensor.h>
 
+#include <functional>
 #include <memory>
 #include <string>
-#include <functional>
 
 #include "clip4j.h"
 #include "models/image_tower.h"
@@ -34,7 +34,9 @@ class ClipModel {
                       const int32_t* heights, int batch, float* pixels_out) const;
 
   int64_t max_image_pixels() const { return max_image_pixels_; }
-  int64_t pixels_per_image() const { return 3 * int64_t(config_.preprocess.size) * config_.preprocess.size; }
+  int64_t pixels_per_image() const {
+    return 3 * int64_t(config_.preprocess.size) * config_.preprocess.size;
+  }
   int64_t parameter_count() const { return parameter_count_; }
   float logit_scale() const { return logit_scale_; }
 

@@ -25,8 +25,8 @@ class Parser {
   }
 
   void skip_space() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
       pos_++;
     }
   }
@@ -163,10 +163,14 @@ class Parser {
     for (int i = 0; i < 4; i++) {
       const char c = text_[pos_++];
       cp <<= 4;
-      if (c >= '0' && c <= '9') cp |= uint32_t(c - '0');
-      else if (c >= 'a' && c <= 'f') cp |= uint32_t(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') cp |= uint32_t(c - 'A' + 10);
-      else fail("invalid \\u escape");
+      if (c >= '0' && c <= '9')
+        cp |= uint32_t(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        cp |= uint32_t(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        cp |= uint32_t(c - 'A' + 10);
+      else
+        fail("invalid \\u escape");
     }
     return cp;
   }
@@ -186,14 +190,30 @@ class Parser {
       if (pos_ >= text_.size()) fail("unterminated escape");
       const char e = text_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           uint32_t cp = hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF && text_.substr(pos_, 2) == "\\u") {

@@ -17,11 +17,11 @@ constexpr size_t kMaxStack = 1 << 24;
 // torch.save names storages by their legacy typed class.
 const std::map<std::string, at::ScalarType>& storage_types() {
   static const std::map<std::string, at::ScalarType> types = {
-      {"torch.FloatStorage", at::kFloat},   {"torch.HalfStorage", at::kHalf},
+      {"torch.FloatStorage", at::kFloat},       {"torch.HalfStorage", at::kHalf},
       {"torch.BFloat16Storage", at::kBFloat16}, {"torch.DoubleStorage", at::kDouble},
-      {"torch.LongStorage", at::kLong},     {"torch.IntStorage", at::kInt},
-      {"torch.ShortStorage", at::kShort},   {"torch.CharStorage", at::kChar},
-      {"torch.ByteStorage", at::kByte},     {"torch.BoolStorage", at::kBool},
+      {"torch.LongStorage", at::kLong},         {"torch.IntStorage", at::kInt},
+      {"torch.ShortStorage", at::kShort},       {"torch.CharStorage", at::kChar},
+      {"torch.ByteStorage", at::kByte},         {"torch.BoolStorage", at::kBool},
   };
   return types;
 }
@@ -46,70 +46,163 @@ class Reader {
     for (;;) {
       const uint8_t op = byte();
       switch (op) {
-        case 0x80: byte(); break;                       // PROTO
-        case 0x95: bytes(8); break;                     // FRAME
-        case '.': return finish();                      // STOP
-        case '(': marks_.push_back(stack_.size()); break;  // MARK
-        case '}': push(make(Value::Kind::Dict)); break;
-        case ']': push(make(Value::Kind::List)); break;
-        case ')': push(make(Value::Kind::Tuple)); break;
-        case 'N': push(make(Value::Kind::None)); break;
-        case 0x88: push(boolean(true)); break;
-        case 0x89: push(boolean(false)); break;
-        case 't': push(tuple(pop_mark())); break;
-        case 0x85: push(tuple(pop_n(1))); break;
-        case 0x86: push(tuple(pop_n(2))); break;
-        case 0x87: push(tuple(pop_n(3))); break;
-        case 'a': { ValuePtr v = pop(); list_target()->items.push_back(v); break; }
-        case 'e': { auto items = pop_mark(); auto& l = list_target()->items; l.insert(l.end(), items.begin(), items.end()); break; }
-        case 's': { ValuePtr v = pop(); ValuePtr k = pop(); dict_target()->entries.emplace_back(k, v); break; }
+        case 0x80:
+          byte();
+          break;  // PROTO
+        case 0x95:
+          bytes(8);
+          break;  // FRAME
+        case '.':
+          return finish();  // STOP
+        case '(':
+          marks_.push_back(stack_.size());
+          break;  // MARK
+        case '}':
+          push(make(Value::Kind::Dict));
+          break;
+        case ']':
+          push(make(Value::Kind::List));
+          break;
+        case ')':
+          push(make(Value::Kind::Tuple));
+          break;
+        case 'N':
+          push(make(Value::Kind::None));
+          break;
+        case 0x88:
+          push(boolean(true));
+          break;
+        case 0x89:
+          push(boolean(false));
+          break;
+        case 't':
+          push(tuple(pop_mark()));
+          break;
+        case 0x85:
+          push(tuple(pop_n(1)));
+          break;
+        case 0x86:
+          push(tuple(pop_n(2)));
+          break;
+        case 0x87:
+          push(tuple(pop_n(3)));
+          break;
+        case 'a': {
+          ValuePtr v = pop();
+          list_target()->items.push_back(v);
+          break;
+        }
+        case 'e': {
+          auto items = pop_mark();
+          auto& l = list_target()->items;
+          l.insert(l.end(), items.begin(), items.end());
+          break;
+        }
+        case 's': {
+          ValuePtr v = pop();
+          ValuePtr k = pop();
+          dict_target()->entries.emplace_back(k, v);
+          break;
+        }
         case 'u': {
           auto items = pop_mark();
           if (items.size() % 2 != 0) fail("SETITEMS with an odd number of items");
           ValuePtr d = dict_target();
-          for (size_t i = 0; i < items.size(); i += 2) d->entries.emplace_back(items[i], items[i + 1]);
+          for (size_t i = 0; i < items.size(); i += 2)
+            d->entries.emplace_back(items[i], items[i + 1]);
           break;
         }
-        case 0x8f: push(make(Value::Kind::List)); break;  // EMPTY_SET, held as a list
-        case 0x90: { auto items = pop_mark(); auto& l = list_target()->items; l.insert(l.end(), items.begin(), items.end()); break; }
-        case 'q': memo_put(byte()); break;
-        case 'r': memo_put(u32()); break;
-        case 0x94: memo_put(memo_.size()); break;       // MEMOIZE
-        case 'h': push(memo_get(byte())); break;
-        case 'j': push(memo_get(u32())); break;
-        case 'J': push(integer(int32_t(u32()))); break;
-        case 'K': push(integer(byte())); break;
-        case 'M': push(integer(u16())); break;
-        case 0x8a: push(long1()); break;
-        case 'G': push(float8()); break;
-        case 'X': push(string(u32(), Value::Kind::String)); break;
-        case 0x8c: push(string(byte(), Value::Kind::String)); break;
-        case 0x8d: push(string(u64(), Value::Kind::String)); break;
-        case 'T': push(string(u32(), Value::Kind::Bytes)); break;
-        case 'U': push(string(byte(), Value::Kind::Bytes)); break;
-        case 'B': push(string(u32(), Value::Kind::Bytes)); break;
-        case 'C': push(string(byte(), Value::Kind::Bytes)); break;
-        case 0x8e: push(string(u64(), Value::Kind::Bytes)); break;
+        case 0x8f:
+          push(make(Value::Kind::List));
+          break;  // EMPTY_SET, held as a list
+        case 0x90: {
+          auto items = pop_mark();
+          auto& l = list_target()->items;
+          l.insert(l.end(), items.begin(), items.end());
+          break;
+        }
+        case 'q':
+          memo_put(byte());
+          break;
+        case 'r':
+          memo_put(u32());
+          break;
+        case 0x94:
+          memo_put(memo_.size());
+          break;  // MEMOIZE
+        case 'h':
+          push(memo_get(byte()));
+          break;
+        case 'j':
+          push(memo_get(u32()));
+          break;
+        case 'J':
+          push(integer(int32_t(u32())));
+          break;
+        case 'K':
+          push(integer(byte()));
+          break;
+        case 'M':
+          push(integer(u16()));
+          break;
+        case 0x8a:
+          push(long1());
+          break;
+        case 'G':
+          push(float8());
+          break;
+        case 'X':
+          push(string(u32(), Value::Kind::String));
+          break;
+        case 0x8c:
+          push(string(byte(), Value::Kind::String));
+          break;
+        case 0x8d:
+          push(string(u64(), Value::Kind::String));
+          break;
+        case 'T':
+          push(string(u32(), Value::Kind::Bytes));
+          break;
+        case 'U':
+          push(string(byte(), Value::Kind::Bytes));
+          break;
+        case 'B':
+          push(string(u32(), Value::Kind::Bytes));
+          break;
+        case 'C':
+          push(string(byte(), Value::Kind::Bytes));
+          break;
+        case 0x8e:
+          push(string(u64(), Value::Kind::Bytes));
+          break;
         case 'c': {
           const std::string module = line();
           const std::string name = line();
           push(global(module + "." + name));
           break;
         }
-        case 0x93: {                                     // STACK_GLOBAL
+        case 0x93: {  // STACK_GLOBAL
           ValuePtr name = pop();
           ValuePtr module = pop();
-          if (name->kind != Value::Kind::String || module->kind != Value::Kind::String) fail("STACK_GLOBAL needs strings");
+          if (name->kind != Value::Kind::String || module->kind != Value::Kind::String)
+            fail("STACK_GLOBAL needs strings");
           push(global(module->text + "." + name->text));
           break;
         }
-        case 'R': { ValuePtr args = pop(); ValuePtr callable = pop(); push(reduce(callable, args)); break; }
-        case 'b': {                                      // BUILD: object state is not needed
+        case 'R': {
+          ValuePtr args = pop();
+          ValuePtr callable = pop();
+          push(reduce(callable, args));
+          break;
+        }
+        case 'b': {  // BUILD: object state is not needed
           pop();
           if (stack_.empty()) fail("BUILD on an empty stack");
           break;
         }
-        case 'Q': push(persistent_load(pop())); break;  // BINPERSID
+        case 'Q':
+          push(persistent_load(pop()));
+          break;  // BINPERSID
         default:
           fail("unsupported pickle opcode 0x" + hex(op) + " (only state dicts are read)");
       }
@@ -138,9 +231,18 @@ class Reader {
     return p;
   }
 
-  uint16_t u16() { const uint8_t* p = bytes(2); return uint16_t(p[0] | (p[1] << 8)); }
-  uint32_t u32() { const uint8_t* p = bytes(4); return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24); }
-  uint64_t u64() { const uint64_t lo = u32(); return lo | (uint64_t(u32()) << 32); }
+  uint16_t u16() {
+    const uint8_t* p = bytes(2);
+    return uint16_t(p[0] | (p[1] << 8));
+  }
+  uint32_t u32() {
+    const uint8_t* p = bytes(4);
+    return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
+  }
+  uint64_t u64() {
+    const uint64_t lo = u32();
+    return lo | (uint64_t(u32()) << 32);
+  }
 
   std::string line() {
     std::string out;
@@ -158,7 +260,8 @@ class Reader {
   }
 
   ValuePtr pop() {
-    if (stack_.empty() || (!marks_.empty() && stack_.size() <= marks_.back())) fail("pickle stack underflow");
+    if (stack_.empty() || (!marks_.empty() && stack_.size() <= marks_.back()))
+      fail("pickle stack underflow");
     ValuePtr v = stack_.back();
     stack_.pop_back();
     return v;
@@ -208,8 +311,16 @@ class Reader {
     return it->second;
   }
 
-  static ValuePtr boolean(bool b) { auto v = make(Value::Kind::Bool); v->boolean = b; return v; }
-  static ValuePtr integer(int64_t i) { auto v = make(Value::Kind::Int); v->integer = i; return v; }
+  static ValuePtr boolean(bool b) {
+    auto v = make(Value::Kind::Bool);
+    v->boolean = b;
+    return v;
+  }
+  static ValuePtr integer(int64_t i) {
+    auto v = make(Value::Kind::Int);
+    v->integer = i;
+    return v;
+  }
 
   static ValuePtr tuple(std::vector<ValuePtr> items) {
     auto v = make(Value::Kind::Tuple);
@@ -247,7 +358,8 @@ class Reader {
 
   ValuePtr global(const std::string& name) {
     if (!is_allowed_global(name)) {
-      fail("refusing Python global '" + name + "': a weights file needs only tensors and containers");
+      fail("refusing Python global '" + name +
+           "': a weights file needs only tensors and containers");
     }
     auto v = make(Value::Kind::Global);
     v->text = name;
@@ -272,21 +384,25 @@ class Reader {
   }
 
   ValuePtr reduce(const ValuePtr& callable, const ValuePtr& args) {
-    if (callable->kind != Value::Kind::Global) fail("REDUCE of something that is not an allowed global");
+    if (callable->kind != Value::Kind::Global)
+      fail("REDUCE of something that is not an allowed global");
     if (args->kind != Value::Kind::Tuple) fail("REDUCE arguments are not a tuple");
     const std::string& name = callable->text;
     if (name == "collections.OrderedDict") return make(Value::Kind::Dict);
     if (name == "torch._utils._rebuild_parameter") {
-      if (args->items.empty() || args->items[0]->kind != Value::Kind::Tensor) fail("_rebuild_parameter without a tensor");
+      if (args->items.empty() || args->items[0]->kind != Value::Kind::Tensor)
+        fail("_rebuild_parameter without a tensor");
       return args->items[0];
     }
     if (name == "torch._utils._rebuild_tensor_v2") return rebuild_tensor(args->items);
     fail("'" + name + "' cannot be called");
   }
 
-  // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+  // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[,
+  // metadata])
   ValuePtr rebuild_tensor(const std::vector<ValuePtr>& a) {
-    if (a.size() < 4 || a[0]->kind != Value::Kind::Storage) fail("malformed _rebuild_tensor_v2 call");
+    if (a.size() < 4 || a[0]->kind != Value::Kind::Storage)
+      fail("malformed _rebuild_tensor_v2 call");
     const at::Tensor& storage = a[0]->tensor;
     const int64_t offset = as_int(a[1], "storage offset");
     const std::vector<int64_t> sizes = int_tuple(a[2], "tensor size");
@@ -296,22 +412,29 @@ class Reader {
     int64_t last = offset;
     bool empty = false;
     for (size_t i = 0; i < sizes.size(); i++) {
-      if (sizes[i] == 0) empty = true;
-      else if (sizes[i] - 1 > 0 && strides[i] > (std::numeric_limits<int64_t>::max() - last) / (sizes[i] - 1)) fail("tensor view overflows");
-      else last += (sizes[i] - 1) * strides[i];
+      if (sizes[i] == 0)
+        empty = true;
+      else if (sizes[i] - 1 > 0 &&
+               strides[i] > (std::numeric_limits<int64_t>::max() - last) / (sizes[i] - 1))
+        fail("tensor view overflows");
+      else
+        last += (sizes[i] - 1) * strides[i];
     }
     if (offset < 0 || (!empty && last >= storage.numel())) {
-      fail("tensor view reaches past its storage of " + std::to_string(storage.numel()) + " elements");
+      fail("tensor view reaches past its storage of " + std::to_string(storage.numel()) +
+           " elements");
     }
     auto v = make(Value::Kind::Tensor);
-    v->tensor = empty ? at::empty(sizes, storage.options()) : storage.as_strided(sizes, strides, offset);
+    v->tensor =
+        empty ? at::empty(sizes, storage.options()) : storage.as_strided(sizes, strides, offset);
     return v;
   }
 
   // ('storage', storage_type, key, location, numel)
   ValuePtr persistent_load(const ValuePtr& pid) {
-    if (pid->kind != Value::Kind::Tuple || pid->items.size() < 5 || pid->items[0]->text != "storage" ||
-        pid->items[1]->kind != Value::Kind::Global || pid->items[2]->kind != Value::Kind::String) {
+    if (pid->kind != Value::Kind::Tuple || pid->items.size() < 5 ||
+        pid->items[0]->text != "storage" || pid->items[1]->kind != Value::Kind::Global ||
+        pid->items[2]->kind != Value::Kind::String) {
       fail("unsupported persistent id (only tensor storages are read)");
     }
     const auto type = storage_types().find(pid->items[1]->text);
@@ -329,7 +452,8 @@ class Reader {
   }
 
   ValuePtr finish() {
-    if (stack_.size() != 1) fail("pickle ended with " + std::to_string(stack_.size()) + " values on the stack");
+    if (stack_.size() != 1)
+      fail("pickle ended with " + std::to_string(stack_.size()) + " values on the stack");
     return stack_.back();
   }
 

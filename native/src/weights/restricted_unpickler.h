@@ -22,19 +22,33 @@ struct Value;
 using ValuePtr = std::shared_ptr<Value>;
 
 struct Value {
-  enum class Kind { None, Bool, Int, Float, String, Bytes, Tuple, List, Dict, Global, Tensor, Storage };
+  enum class Kind {
+    None,
+    Bool,
+    Int,
+    Float,
+    String,
+    Bytes,
+    Tuple,
+    List,
+    Dict,
+    Global,
+    Tensor,
+    Storage
+  };
   Kind kind = Kind::None;
   bool boolean = false;
   int64_t integer = 0;
   double real = 0;
-  std::string text;                             // String, Bytes; Global: "module.name"
-  std::vector<ValuePtr> items;                  // Tuple, List
+  std::string text;                                    // String, Bytes; Global: "module.name"
+  std::vector<ValuePtr> items;                         // Tuple, List
   std::vector<std::pair<ValuePtr, ValuePtr>> entries;  // Dict, in insertion order
-  at::Tensor tensor;                            // Tensor; Storage: the 1-d storage
+  at::Tensor tensor;                                   // Tensor; Storage: the 1-d storage
 };
 
 // Loads the storage record `key` as a 1-d tensor of `dtype` with `numel` elements.
-using StorageLoader = std::function<at::Tensor(const std::string& key, at::ScalarType dtype, int64_t numel)>;
+using StorageLoader =
+    std::function<at::Tensor(const std::string& key, at::ScalarType dtype, int64_t numel)>;
 
 // Reads one pickle. Throws CheckpointError on anything malformed or not allowed.
 ValuePtr unpickle(const uint8_t* data, size_t size, const StorageLoader& load_storage);

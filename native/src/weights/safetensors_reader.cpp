@@ -125,7 +125,8 @@ TensorMap read_safetensors(const std::string& path) {
                             std::to_string(e.begin) + ", " + std::to_string(e.end) +
                             ") outside the " + std::to_string(data_size) + " data bytes");
     }
-    if (numel > std::numeric_limits<uint64_t>::max() / element || e.end - e.begin != numel * element) {
+    if (numel > std::numeric_limits<uint64_t>::max() / element ||
+        e.end - e.begin != numel * element) {
       throw CheckpointError("safetensors tensor '" + name + "' holds " +
                             std::to_string(e.end - e.begin) + " bytes, its shape needs " +
                             std::to_string(numel * element));

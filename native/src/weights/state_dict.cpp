@@ -75,7 +75,8 @@ void StateDict::finish() const {
   if (missing_.empty() && misshaped_.empty() && unexpected.empty()) return;
   std::ostringstream message;
   message << "checkpoint does not fit the architecture:";
-  if (!missing_.empty()) message << " missing " << missing_.size() << " tensors (" << join(missing_) << ");";
+  if (!missing_.empty())
+    message << " missing " << missing_.size() << " tensors (" << join(missing_) << ");";
   if (!misshaped_.empty()) message << " wrong shape or dtype (" << join(misshaped_) << ");";
   if (!unexpected.empty()) {
     message << " " << unexpected.size() << " unexpected tensors (" << join(unexpected) << ");";

@@ -25,7 +25,8 @@ void collect(const ValuePtr& root, TensorMap& out) {
     throw CheckpointError("torch archive does not hold a dict of tensors");
   }
   for (const auto& [key, value] : root->entries) {
-    if (key->kind == Value::Kind::String && key->text == "state_dict" && value->kind == Value::Kind::Dict) {
+    if (key->kind == Value::Kind::String && key->text == "state_dict" &&
+        value->kind == Value::Kind::Dict) {
       collect(value, out);
       return;
     }
@@ -55,8 +56,9 @@ TensorMap read_torch_archive(const std::string& path) {
       const size_t bytes = reader.getRecordSize(record);
       const size_t needed = size_t(numel) * c10::elementSize(dtype);
       if (bytes < needed) {
-        throw CheckpointError("torch archive storage " + record + " holds " + std::to_string(bytes) +
-                              " bytes, " + std::to_string(needed) + " needed");
+        throw CheckpointError("torch archive storage " + record + " holds " +
+                              std::to_string(bytes) + " bytes, " + std::to_string(needed) +
+                              " needed");
       }
       at::Tensor storage = at::empty({numel}, at::TensorOptions().dtype(dtype));
       if (bytes == needed) {
@@ -72,7 +74,8 @@ TensorMap read_torch_archive(const std::string& path) {
     collect(pickle::unpickle(pickle_bytes.data(), pickle_bytes.size(), load_storage), tensors);
     return tensors;
   } catch (const c10::Error& e) {
-    throw CheckpointError("torch archive " + path + " could not be read: " + e.what_without_backtrace());
+    throw CheckpointError("torch archive " + path +
+                          " could not be read: " + e.what_without_backtrace());
   }
 }
 
@@ -89,9 +92,10 @@ TensorMap read_checkpoint(const std::string& path) {
   } else if (got == 9 && magic[8] == '{') {
     tensors = read_safetensors(path);
   } else {
-    throw CheckpointError(path +
-                          " is neither a safetensors file nor a torch.save zip archive "
-                          "(legacy non-zip torch.save files are not read: re-save with torch>=1.6)");
+    throw CheckpointError(
+        path +
+        " is neither a safetensors file nor a torch.save zip archive "
+        "(legacy non-zip torch.save files are not read: re-save with torch>=1.6)");
   }
   // DistributedDataParallel prefixes every name with "module.".
   bool all_prefixed = !tensors.empty();

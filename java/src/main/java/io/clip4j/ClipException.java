@@ -2,7 +2,8 @@ package io.clip4j;
 
 /**
  * Every failure of a clip4j call that is not a programming error on the caller's side of a closed
- * model: bad files, bad images, native failures. Carries an {@link ErrorCode} and the native message.
+ * model: bad files, bad images, native failures. Carries an {@link ErrorCode} and the native
+ * message.
  */
 public class ClipException extends RuntimeException {
   private static final long serialVersionUID = 1L;

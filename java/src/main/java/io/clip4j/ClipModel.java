@@ -16,8 +16,8 @@ import java.util.Objects;
 
 /**
  * A CLIP model loaded into the native runner: image and text embeddings that equal open_clip's for
- * the same weights and inputs. Lists are split into batches of {@link ClipOptions#batchSize()},
- * one native call each.
+ * the same weights and inputs. Lists are split into batches of {@link ClipOptions#batchSize()}, one
+ * native call each.
  *
  * <p>Thread-safe: any number of threads may embed at once. {@link #close()} is idempotent, waits
  * for calls in flight and makes later calls throw {@link IllegalStateException}.
@@ -219,21 +219,35 @@ public final class ClipModel implements AutoCloseable {
           model.call(
               (h, e, c) ->
                   ClipFacade.clip4j_encode_rgb(
-                      h, b.data, b.offsets, b.widths, b.heights, batch.size(), normalizeFlag(), out, e, c));
+                      h,
+                      b.data,
+                      b.offsets,
+                      b.widths,
+                      b.heights,
+                      batch.size(),
+                      normalizeFlag(),
+                      out,
+                      e,
+                      c));
           return split(out, batch.size());
         });
   }
 
   /**
-   * Image embeddings from preprocessed pixels, as {@link #preprocess(byte[])} returns them: each
-   * 3 x size x size floats.
+   * Image embeddings from preprocessed pixels, as {@link #preprocess(byte[])} returns them: each 3
+   * x size x size floats.
    */
   public List<float[]> embedPixels(List<float[]> pixels) {
     requireNonEmpty(pixels, "pixels");
     int size = 3 * info.imageSize() * info.imageSize();
     for (float[] p : pixels) {
       if (p == null || p.length != size) {
-        throw new IllegalArgumentException("each pixel tensor must hold 3 x " + info.imageSize() + " x " + info.imageSize() + " floats");
+        throw new IllegalArgumentException(
+            "each pixel tensor must hold 3 x "
+                + info.imageSize()
+                + " x "
+                + info.imageSize()
+                + " floats");
       }
     }
     return inBatches(
@@ -245,7 +259,9 @@ public final class ClipModel implements AutoCloseable {
           }
           float[] out = new float[batch.size() * info.embeddingSize()];
           model.call(
-              (h, e, c) -> ClipFacade.clip4j_encode_pixels(h, flat, batch.size(), normalizeFlag(), out, e, c));
+              (h, e, c) ->
+                  ClipFacade.clip4j_encode_pixels(
+                      h, flat, batch.size(), normalizeFlag(), out, e, c));
           return split(out, batch.size());
         });
   }
@@ -257,7 +273,8 @@ public final class ClipModel implements AutoCloseable {
     }
     EncodedBatch b = EncodedBatch.of(List.of(encoded));
     float[] out = new float[3 * info.imageSize() * info.imageSize()];
-    model.call((h, e, c) -> ClipFacade.clip4j_preprocess_images(h, b.data, b.offsets, 1, out, e, c));
+    model.call(
+        (h, e, c) -> ClipFacade.clip4j_preprocess_images(h, b.data, b.offsets, 1, out, e, c));
     return out;
   }
 
@@ -266,7 +283,9 @@ public final class ClipModel implements AutoCloseable {
     RgbBatch b = RgbBatch.of(List.of(new RgbImage(rgb, width, height)));
     float[] out = new float[3 * info.imageSize() * info.imageSize()];
     model.call(
-        (h, e, c) -> ClipFacade.clip4j_preprocess_rgb(h, b.data, b.offsets, b.widths, b.heights, 1, out, e, c));
+        (h, e, c) ->
+            ClipFacade.clip4j_preprocess_rgb(
+                h, b.data, b.offsets, b.widths, b.heights, 1, out, e, c));
     return out;
   }
 
@@ -282,13 +301,15 @@ public final class ClipModel implements AutoCloseable {
     return options.normalize() ? 1 : 0;
   }
 
-  private <T> List<float[]> inBatches(List<T> items, java.util.function.Function<List<T>, List<float[]>> run) {
+  private <T> List<float[]> inBatches(
+      List<T> items, java.util.function.Function<List<T>, List<float[]>> run) {
     if (model.isClosed()) {
       throw new IllegalStateException("the ClipModel is closed");
     }
     List<float[]> out = new ArrayList<>(items.size());
     for (int start = 0; start < items.size(); start += options.batchSize()) {
-      out.addAll(run.apply(items.subList(start, Math.min(items.size(), start + options.batchSize()))));
+      out.addAll(
+          run.apply(items.subList(start, Math.min(items.size(), start + options.batchSize()))));
     }
     return out;
   }

@@ -45,7 +45,8 @@ public record Device(Type type, int index) {
         // fall through to the error below
       }
     }
-    throw new IllegalArgumentException("unknown device '" + text + "': expected cpu, cuda or cuda:N");
+    throw new IllegalArgumentException(
+        "unknown device '" + text + "': expected cpu, cuda or cuda:N");
   }
 
   @Override

@@ -19,8 +19,14 @@ public record RgbImage(byte[] pixels, int width, int height) {
     }
     if ((long) width * height * 3 != pixels.length) {
       throw new IllegalArgumentException(
-          "an RGB image of " + width + "x" + height + " needs " + (long) width * height * 3
-              + " bytes, got " + pixels.length);
+          "an RGB image of "
+              + width
+              + "x"
+              + height
+              + " needs "
+              + (long) width * height * 3
+              + " bytes, got "
+              + pixels.length);
     }
   }
 

@@ -25,7 +25,8 @@ class BadCheckpointTest {
 
   private ClipException loadFails(Path weights) {
     return assertThrows(
-        ClipException.class, () -> ClipModel.load(weights, ClipOptions.builder().architecture(ARCH).build()));
+        ClipException.class,
+        () -> ClipModel.load(weights, ClipOptions.builder().architecture(ARCH).build()));
   }
 
   private Map<String, SafetensorsWriter.Tensor> tinyTensors() throws IOException {
@@ -36,15 +37,19 @@ class BadCheckpointTest {
   void missingExtraAndMisshapedTensorsAreListed() throws IOException {
     Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>(tinyTensors());
     tensors.remove("visual.proj");
-    tensors.put("visual.surprise", new SafetensorsWriter.Tensor("F32", new long[] {1}, new byte[4]));
+    tensors.put(
+        "visual.surprise", new SafetensorsWriter.Tensor("F32", new long[] {1}, new byte[4]));
     SafetensorsWriter.Tensor ln = tensors.get("ln_final.weight");
-    tensors.put("ln_final.weight", new SafetensorsWriter.Tensor("F32", new long[] {ln.data().length / 8, 2}, ln.data()));
+    tensors.put(
+        "ln_final.weight",
+        new SafetensorsWriter.Tensor("F32", new long[] {ln.data().length / 8, 2}, ln.data()));
     Path file = dir.resolve("altered.safetensors");
     SafetensorsWriter.write(file, tensors);
     ClipException e = loadFails(file);
     assertEquals(ErrorCode.BAD_CHECKPOINT, e.code());
     assertTrue(e.getMessage().contains("missing 1 tensors (visual.proj [64, 32])"), e.getMessage());
-    assertTrue(e.getMessage().contains("ln_final.weight is [16, 2], expected [32]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("ln_final.weight is [16, 2], expected [32]"), e.getMessage());
     assertTrue(e.getMessage().contains("unexpected tensors (visual.surprise)"), e.getMessage());
   }
 
@@ -57,7 +62,8 @@ class BadCheckpointTest {
       ClipException e = loadFails(file);
       assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), length + " bytes: " + e.getMessage());
     }
-    byte[] archive = Files.readAllBytes(Fixtures.path("vit-tiny-variants/open_clip_pytorch_model.bin"));
+    byte[] archive =
+        Files.readAllBytes(Fixtures.path("vit-tiny-variants/open_clip_pytorch_model.bin"));
     Path truncated = dir.resolve("truncated.bin");
     Files.write(truncated, java.util.Arrays.copyOf(archive, archive.length / 2));
     assertEquals(ErrorCode.BAD_CHECKPOINT, loadFails(truncated).code());
@@ -68,11 +74,23 @@ class BadCheckpointTest {
     String[][] cases = {
       {"{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16000]}}", "outside"},
       {"{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [8, 0]}}", "outside"},
-      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 12]}}", "its shape needs"},
-      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", "overlap"},
-      {"{\"a\": {\"dtype\": \"Q4\", \"shape\": [4], \"data_offsets\": [0, 16]}}", "unsupported dtype"},
+      {
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 12]}}",
+        "its shape needs"
+      },
+      {
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}, \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}",
+        "overlap"
+      },
+      {
+        "{\"a\": {\"dtype\": \"Q4\", \"shape\": [4], \"data_offsets\": [0, 16]}}",
+        "unsupported dtype"
+      },
       {"{\"a\": {\"dtype\": \"F32\", \"shape\": [-4], \"data_offsets\": [0, 16]}}", "non-negative"},
-      {"{\"a\": {\"dtype\": \"F32\", \"shape\": [9223372036854775807, 9223372036854775807], \"data_offsets\": [0, 16]}}", "absurd"},
+      {
+        "{\"a\": {\"dtype\": \"F32\", \"shape\": [9223372036854775807, 9223372036854775807], \"data_offsets\": [0, 16]}}",
+        "absurd"
+      },
       {"{\"a\": ", "not valid JSON"},
       {"[1, 2, 3]", "neither a safetensors file"},
       {"{\"a\": {\"dtype\": \"F32\"}}", "lacks"},
@@ -132,7 +150,9 @@ class BadCheckpointTest {
     Files.writeString(file, "just some text, not a checkpoint");
     ClipException e = loadFails(file);
     assertEquals(ErrorCode.BAD_CHECKPOINT, e.code());
-    assertTrue(e.getMessage().contains("neither a safetensors file nor a torch.save zip archive"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("neither a safetensors file nor a torch.save zip archive"),
+        e.getMessage());
   }
 
   @Test
@@ -140,10 +160,13 @@ class BadCheckpointTest {
     Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"clip\"}");
     ClipException e = assertThrows(ClipException.class, () -> ClipModel.load(dir));
     assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
-    assertTrue(e.getMessage().contains("open_clip_config.json is missing (found: config.json)"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("open_clip_config.json is missing (found: config.json)"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("Hugging Face"), e.getMessage());
 
-    Files.copy(Fixtures.path("vit-tiny/open_clip_config.json"), dir.resolve("open_clip_config.json"));
+    Files.copy(
+        Fixtures.path("vit-tiny/open_clip_config.json"), dir.resolve("open_clip_config.json"));
     ClipException noWeights = assertThrows(ClipException.class, () -> ClipModel.load(dir));
     assertEquals(ErrorCode.BAD_CHECKPOINT, noWeights.code());
     assertTrue(noWeights.getMessage().contains("no weights"), noWeights.getMessage());

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad arguments fail in Java before any native call; bad images fail cleanly and leave the model usable. */
+/**
+ * Bad arguments fail in Java before any native call; bad images fail cleanly and leave the model
+ * usable.
+ */
 @Tag("native")
 class BadInputTest {
   private static ClipModel model;
@@ -38,10 +41,12 @@ class BadInputTest {
     assertThrows(IllegalArgumentException.class, () -> model.embedText(null));
     assertThrows(IllegalArgumentException.class, () -> model.embedTexts(Arrays.asList("a", null)));
     assertThrows(IllegalArgumentException.class, () -> model.embedImageFiles(List.of()));
-    assertThrows(IllegalArgumentException.class, () -> model.embedTokens(new long[][] {new long[5]}));
+    assertThrows(
+        IllegalArgumentException.class, () -> model.embedTokens(new long[][] {new long[5]}));
     long[] outOfVocabulary = new long[77];
     outOfVocabulary[1] = 49408;
-    assertThrows(IllegalArgumentException.class, () -> model.embedTokens(new long[][] {outOfVocabulary}));
+    assertThrows(
+        IllegalArgumentException.class, () -> model.embedTokens(new long[][] {outOfVocabulary}));
     assertThrows(IllegalArgumentException.class, () -> model.embedRgb(new byte[10], 2, 2));
     assertThrows(IllegalArgumentException.class, () -> model.embedRgb(new byte[0], 0, 0));
     assertThrows(IllegalArgumentException.class, () -> model.embedPixels(List.of(new float[3])));
@@ -69,7 +74,8 @@ class BadInputTest {
     }
     ClipException empty = assertThrows(ClipException.class, () -> model.embedImage(new byte[0]));
     assertEquals(ErrorCode.BAD_IMAGE, empty.code());
-    ClipException missing = assertThrows(ClipException.class, () -> model.embedImage(dir.resolve("nope.jpg")));
+    ClipException missing =
+        assertThrows(ClipException.class, () -> model.embedImage(dir.resolve("nope.jpg")));
     assertEquals(ErrorCode.IO_ERROR, missing.code());
     assertEquals(32, model.embedImage(jpeg).length);
   }
@@ -77,8 +83,10 @@ class BadInputTest {
   @Test
   void aBadImageInABatchIsNamedByItsPosition() throws IOException {
     byte[] good = Files.readAllBytes(Fixtures.IMAGES.resolve("rocket.jpg"));
-    ClipException e = assertThrows(
-        ClipException.class, () -> model.embedEncodedImages(List.of(good, good, "junk".getBytes())));
+    ClipException e =
+        assertThrows(
+            ClipException.class,
+            () -> model.embedEncodedImages(List.of(good, good, "junk".getBytes())));
     assertEquals(ErrorCode.BAD_IMAGE, e.code());
     assertTrue(e.getMessage().contains("image 2:"), e.getMessage());
   }
@@ -94,8 +102,12 @@ class BadInputTest {
 
   @Test
   void imagesOverThePixelLimitAreRejected() {
-    try (ClipModel limited = ClipModel.load(Fixtures.path("vit-tiny"), ClipOptions.builder().maxImagePixels(10_000).build())) {
-      ClipException e = assertThrows(ClipException.class, () -> limited.embedImage(Fixtures.IMAGES.resolve("rocket.jpg")));
+    try (ClipModel limited =
+        ClipModel.load(
+            Fixtures.path("vit-tiny"), ClipOptions.builder().maxImagePixels(10_000).build())) {
+      ClipException e =
+          assertThrows(
+              ClipException.class, () -> limited.embedImage(Fixtures.IMAGES.resolve("rocket.jpg")));
       assertEquals(ErrorCode.BAD_IMAGE, e.code());
       assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
     }
@@ -103,7 +115,15 @@ class BadInputTest {
 
   @Test
   void oddTextsGiveDefinedResults() {
-    List<String> texts = List.of("", "   \t\n", "x".repeat(1_000_000), "\uD800 lone surrogate", "\u0000\u0007 control", "مرحبا بالعالم", "👩‍👩‍👧‍👦🏳️‍🌈");
+    List<String> texts =
+        List.of(
+            "",
+            "   \t\n",
+            "x".repeat(1_000_000),
+            "\uD800 lone surrogate",
+            "\u0000\u0007 control",
+            "مرحبا بالعالم",
+            "👩‍👩‍👧‍👦🏳️‍🌈");
     List<float[]> embeddings = model.embedTexts(texts);
     for (float[] e : embeddings) {
       double norm = 0;

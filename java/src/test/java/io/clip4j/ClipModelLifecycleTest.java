@@ -29,13 +29,15 @@ class ClipModelLifecycleTest {
       ExecutorService pool = Executors.newFixedThreadPool(8);
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < 10; i++) {
-            assertArrayEquals(image, model.embedImage(IMAGE), 1e-6f);
-            assertArrayEquals(text, model.embedText("a photo of an astronaut"), 1e-6f);
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 10; i++) {
+                    assertArrayEquals(image, model.embedImage(IMAGE), 1e-6f);
+                    assertArrayEquals(text, model.embedText("a photo of an astronaut"), 1e-6f);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get(5, TimeUnit.MINUTES);
@@ -61,18 +63,21 @@ class ClipModelLifecycleTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      futures.add(pool.submit(() -> {
-        // Embed until the model is closed under us: each call either completes or is rejected.
-        while (true) {
-          try {
-            assertEquals(32, model.embedImage(IMAGE).length);
-            completed.incrementAndGet();
-          } catch (IllegalStateException closed) {
-            rejected.incrementAndGet();
-            return null;
-          }
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                // Embed until the model is closed under us: each call either completes or is
+                // rejected.
+                while (true) {
+                  try {
+                    assertEquals(32, model.embedImage(IMAGE).length);
+                    completed.incrementAndGet();
+                  } catch (IllegalStateException closed) {
+                    rejected.incrementAndGet();
+                    return null;
+                  }
+                }
+              }));
     }
     Thread.sleep(300);
     model.close();

@@ -32,14 +32,16 @@ class EmbeddingParityTest {
     JsonNode expected = Fixtures.expected(name);
     String arch = architecture == null ? null : Fixtures.path(architecture).toString();
     for (boolean normalize : new boolean[] {true, false}) {
-      ClipOptions options = ClipOptions.builder().normalize(normalize).architecture(arch).batchSize(3).build();
+      ClipOptions options =
+          ClipOptions.builder().normalize(normalize).architecture(arch).batchSize(3).build();
       String key = normalize ? "normalized" : "raw";
       try (ClipModel model = ClipModel.load(Fixtures.path(checkpoint), options)) {
         assertEquals(expected.get("logit_scale").asDouble(), model.info().logitScale(), 1e-5);
 
         List<Path> files = new ArrayList<>();
         List<float[]> want = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("images").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("images").fields();
+            it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           files.add(Fixtures.IMAGES.resolve(e.getKey()));
           want.add(Fixtures.floats(e.getValue().get(key)));
@@ -47,7 +49,9 @@ class EmbeddingParityTest {
         List<float[]> got = model.embedImageFiles(files);
         for (int i = 0; i < files.size(); i++) {
           double diff = Fixtures.maxAbsDiff(want.get(i), got.get(i));
-          assertTrue(diff <= TOLERANCE, name + " " + files.get(i).getFileName() + " " + key + ": max abs diff " + diff);
+          assertTrue(
+              diff <= TOLERANCE,
+              name + " " + files.get(i).getFileName() + " " + key + ": max abs diff " + diff);
         }
 
         List<String> texts = new ArrayList<>();
@@ -56,9 +60,12 @@ class EmbeddingParityTest {
         long[][] tokens = model.tokenize(texts);
         for (int i = 0; i < texts.size(); i++) {
           JsonNode t = expected.get("texts").get(i);
-          assertArrayEquals(Fixtures.longs(t.get("tokens")), tokens[i], "tokens of '" + texts.get(i) + "'");
+          assertArrayEquals(
+              Fixtures.longs(t.get("tokens")), tokens[i], "tokens of '" + texts.get(i) + "'");
           double diff = Fixtures.maxAbsDiff(Fixtures.floats(t.get(key)), textEmbeddings.get(i));
-          assertTrue(diff <= TOLERANCE, name + " text '" + texts.get(i) + "' " + key + ": max abs diff " + diff);
+          assertTrue(
+              diff <= TOLERANCE,
+              name + " text '" + texts.get(i) + "' " + key + ": max abs diff " + diff);
         }
       }
     }

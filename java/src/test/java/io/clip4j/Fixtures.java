@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /** Paths to the committed fixtures (models/fixtures, made by models/make_fixtures.py). */
 final class Fixtures {
-  static final Path ROOT = Path.of(System.getProperty("clip4j.repo", ".")).resolve("models/fixtures");
+  static final Path ROOT =
+      Path.of(System.getProperty("clip4j.repo", ".")).resolve("models/fixtures");
   static final Path IMAGES = ROOT.resolve("images");
   static final Path EXPECTED = ROOT.resolve("expected");
 

@@ -42,7 +42,11 @@ class PreprocessParityTest {
 
   static Stream<String> images() throws IOException {
     try (Stream<Path> files = Files.list(Fixtures.EXPECTED.resolve("crops-224"))) {
-      return files.map(p -> p.getFileName().toString().replaceFirst("\\.png$", "")).sorted().toList().stream();
+      return files
+          .map(p -> p.getFileName().toString().replaceFirst("\\.png$", ""))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -50,7 +54,8 @@ class PreprocessParityTest {
   @MethodSource("images")
   void pixelsEqualOpenClip(String image) throws IOException {
     float[] pixels = model.preprocess(Files.readAllBytes(Fixtures.IMAGES.resolve(image)));
-    BufferedImage expected = ImageIO.read(Fixtures.EXPECTED.resolve("crops-224").resolve(image + ".png").toFile());
+    BufferedImage expected =
+        ImageIO.read(Fixtures.EXPECTED.resolve("crops-224").resolve(image + ".png").toFile());
     int size = model.info().imageSize();
     assertEquals(size, expected.getWidth());
     float[] mean = model.info().mean();
@@ -70,7 +75,10 @@ class PreprocessParityTest {
         }
       }
     }
-    assertEquals(0, differing, image + ": " + differing + " channel values differ, by up to " + worst + " levels");
+    assertEquals(
+        0,
+        differing,
+        image + ": " + differing + " channel values differ, by up to " + worst + " levels");
   }
 
   @Test
@@ -94,7 +102,8 @@ class PreprocessParityTest {
 
   @Test
   void batchesGiveTheSameEmbeddingsAsSingleCalls() {
-    List<Path> files = List.of(Fixtures.IMAGES.resolve("rocket.jpg"), Fixtures.IMAGES.resolve("coffee.webp"));
+    List<Path> files =
+        List.of(Fixtures.IMAGES.resolve("rocket.jpg"), Fixtures.IMAGES.resolve("coffee.webp"));
     List<float[]> batch = model.embedImageFiles(files);
     for (int i = 0; i < files.size(); i++) {
       assertTrue(Fixtures.maxAbsDiff(batch.get(i), model.embedImage(files.get(i))) <= 1e-6);
@@ -107,7 +116,9 @@ class PreprocessParityTest {
     int headerLength = (bytes[8] & 0xff) | ((bytes[9] & 0xff) << 8);
     String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
     assertTrue(header.contains("'<f4'"), "expected float32 data: " + header);
-    ByteBuffer data = ByteBuffer.wrap(bytes, 10 + headerLength, bytes.length - 10 - headerLength).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data =
+        ByteBuffer.wrap(bytes, 10 + headerLength, bytes.length - 10 - headerLength)
+            .order(ByteOrder.LITTLE_ENDIAN);
     float[] out = new float[data.remaining() / 4];
     data.asFloatBuffer().get(out);
     return out;

@@ -23,23 +23,28 @@ final class SafetensorsWriter {
   static Map<String, Tensor> read(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    ObjectNode header = (ObjectNode) JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
+    ObjectNode header =
+        (ObjectNode)
+            JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
     Map<String, Tensor> out = new LinkedHashMap<>();
     int base = 8 + (int) headerLength;
-    header.fields().forEachRemaining(e -> {
-      if (e.getKey().equals("__metadata__")) {
-        return;
-      }
-      long[] shape = new long[e.getValue().get("shape").size()];
-      for (int i = 0; i < shape.length; i++) {
-        shape[i] = e.getValue().get("shape").get(i).asLong();
-      }
-      int begin = e.getValue().get("data_offsets").get(0).asInt();
-      int end = e.getValue().get("data_offsets").get(1).asInt();
-      byte[] data = new byte[end - begin];
-      System.arraycopy(bytes, base + begin, data, 0, data.length);
-      out.put(e.getKey(), new Tensor(e.getValue().get("dtype").asText(), shape, data));
-    });
+    header
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().equals("__metadata__")) {
+                return;
+              }
+              long[] shape = new long[e.getValue().get("shape").size()];
+              for (int i = 0; i < shape.length; i++) {
+                shape[i] = e.getValue().get("shape").get(i).asLong();
+              }
+              int begin = e.getValue().get("data_offsets").get(0).asInt();
+              int end = e.getValue().get("data_offsets").get(1).asInt();
+              byte[] data = new byte[end - begin];
+              System.arraycopy(bytes, base + begin, data, 0, data.length);
+              out.put(e.getKey(), new Tensor(e.getValue().get("dtype").asText(), shape, data));
+            });
     return out;
   }
 
@@ -64,7 +69,8 @@ final class SafetensorsWriter {
   /** A file with exactly this header text and data, however wrong they are. */
   static void writeRaw(Path file, String header, byte[] data) throws IOException {
     byte[] headerBytes = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
+    ByteBuffer length =
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(length.array());
     out.write(headerBytes);

@@ -38,7 +38,9 @@ public final class Clip4jCli {
   }
 
   private static String describe(Exception e) {
-    if (e instanceof ClipException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+    if (e instanceof ClipException
+        || e instanceof IllegalArgumentException
+        || e instanceof IllegalStateException) {
       return e.getMessage().replace('\n', ' ');
     }
     if (e instanceof java.io.IOException) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code clip4j embed}: image or text embeddings as JSON lines. */
 @Command(
     name = "embed",
-    description = "Print image or text embeddings, one JSON object a line: {\"input\": ..., \"embedding\": [...]}.")
+    description =
+        "Print image or text embeddings, one JSON object a line: {\"input\": ..., \"embedding\": [...]}.")
 final class EmbedCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 
@@ -32,7 +33,9 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FILE", description = "Write to FILE instead of stdout.")
   Path output;
 
-  @Option(names = "--raw", description = "The unnormalised projection instead of the L2-normalised embedding.")
+  @Option(
+      names = "--raw",
+      description = "The unnormalised projection instead of the L2-normalised embedding.")
   boolean raw;
 
   @Override
@@ -42,7 +45,8 @@ final class EmbedCommand implements Callable<Integer> {
       int batch = modelOptions.batch;
       if (inputs.images != null) {
         for (int start = 0; start < inputs.images.size(); start += batch) {
-          List<Path> files = inputs.images.subList(start, Math.min(inputs.images.size(), start + batch));
+          List<Path> files =
+              inputs.images.subList(start, Math.min(inputs.images.size(), start + batch));
           List<float[]> embeddings = ImageErrors.naming(files, () -> model.embedImageFiles(files));
           for (int i = 0; i < files.size(); i++) {
             out.write(line(files.get(i).toString(), embeddings.get(i)));

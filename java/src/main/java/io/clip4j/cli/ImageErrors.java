@@ -22,7 +22,8 @@ final class ImageErrors {
         String message = e.getMessage().substring(e.code().toString().length() + 2);
         Matcher m = INDEX.matcher(message);
         if (m.matches() && Integer.parseInt(m.group(1)) < files.size()) {
-          throw new ClipException(ErrorCode.BAD_IMAGE, files.get(Integer.parseInt(m.group(1))) + ": " + m.group(2), e);
+          throw new ClipException(
+              ErrorCode.BAD_IMAGE, files.get(Integer.parseInt(m.group(1))) + ": " + m.group(2), e);
         }
       }
       throw e;

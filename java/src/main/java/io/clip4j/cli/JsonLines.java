@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /** One JSON object a line, to stdout or a file. */
 final class JsonLines implements Closeable {
-  private static final ObjectMapper JSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   private final Writer out;
   private final boolean ownsOutput;
 

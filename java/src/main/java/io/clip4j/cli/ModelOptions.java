@@ -13,25 +13,43 @@ final class ModelOptions {
       names = "--model",
       required = true,
       paramLabel = "PATH",
-      description = "An open_clip model folder, or a .safetensors/.bin/.pt weights file (with --arch).")
+      description =
+          "An open_clip model folder, or a .safetensors/.bin/.pt weights file (with --arch).")
   Path model;
 
   @Option(
       names = "--arch",
       paramLabel = "NAME",
-      description = "open_clip architecture of a bare weights file (ViT-B-32, ViT-L-14, ...) or a config JSON file.")
+      description =
+          "open_clip architecture of a bare weights file (ViT-B-32, ViT-L-14, ...) or a config JSON file.")
   String architecture;
 
-  @Option(names = "--device", paramLabel = "cpu|cuda[:N]", defaultValue = "cpu", description = "Where to run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      paramLabel = "cpu|cuda[:N]",
+      defaultValue = "cpu",
+      description = "Where to run (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--precision", paramLabel = "fp32|fp16|bf16", defaultValue = "fp32", description = "Weights and activations (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--precision",
+      paramLabel = "fp32|fp16|bf16",
+      defaultValue = "fp32",
+      description = "Weights and activations (default: ${DEFAULT-VALUE}).")
   String precision;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads; 0 lets libtorch choose (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "CPU threads; 0 lets libtorch choose (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Inputs per native call (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "Inputs per native call (default: ${DEFAULT-VALUE}).")
   int batch;
 
   ClipModel load(boolean normalize) {

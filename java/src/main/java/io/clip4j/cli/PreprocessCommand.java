@@ -14,14 +14,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code clip4j preprocess}: the model's input tensor for one image, as a .npy file. */
-@Command(name = "preprocess", description = "Write the preprocessed float32 CHW tensor of an image as .npy.")
+@Command(
+    name = "preprocess",
+    description = "Write the preprocessed float32 CHW tensor of an image as .npy.")
 final class PreprocessCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 
   @Option(names = "--image", required = true, paramLabel = "FILE", description = "The image file.")
   Path image;
 
-  @Option(names = "--output", required = true, paramLabel = "FILE.npy", description = "Where to write the tensor.")
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE.npy",
+      description = "Where to write the tensor.")
   Path output;
 
   @Override
@@ -37,7 +43,8 @@ final class PreprocessCommand implements Callable<Integer> {
       float[] pixels = ImageErrors.naming(List.of(image), () -> model.preprocess(bytes));
       NpyWriter.writeFloat32(output, pixels, new int[] {3, size, size});
     } catch (IOException e) {
-      throw new ClipException(ErrorCode.IO_ERROR, "cannot write " + output + ": " + e.getMessage(), e);
+      throw new ClipException(
+          ErrorCode.IO_ERROR, "cannot write " + output + ": " + e.getMessage(), e);
     }
     return 0;
   }

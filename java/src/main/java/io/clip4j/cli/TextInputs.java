@@ -10,10 +10,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --text STRING...} or {@code --texts-file FILE} (one text per line, UTF-8). */
 final class TextInputs {
-  @Option(names = "--text", paramLabel = "STRING", arity = "1..*", description = "Texts to process.")
+  @Option(
+      names = "--text",
+      paramLabel = "STRING",
+      arity = "1..*",
+      description = "Texts to process.")
   List<String> texts;
 
-  @Option(names = "--texts-file", paramLabel = "FILE", description = "A UTF-8 file with one text per line.")
+  @Option(
+      names = "--texts-file",
+      paramLabel = "FILE",
+      description = "A UTF-8 file with one text per line.")
   Path textsFile;
 
   List<String> read() throws IOException {

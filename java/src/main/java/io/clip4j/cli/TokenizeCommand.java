@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code clip4j tokenize}: the model's token ids, without loading its weights. */
-@Command(name = "tokenize", description = "Print token ids, one JSON object a line: {\"input\": ..., \"ids\": [...]}.")
+@Command(
+    name = "tokenize",
+    description = "Print token ids, one JSON object a line: {\"input\": ..., \"ids\": [...]}.")
 final class TokenizeCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 
@@ -21,7 +23,8 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelConfig config = CheckpointResolver.resolve(modelOptions.model, modelOptions.architecture).config();
+    ModelConfig config =
+        CheckpointResolver.resolve(modelOptions.model, modelOptions.architecture).config();
     List<String> inputs = texts.read();
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("no texts given: use --text or --texts-file");

@@ -33,7 +33,8 @@ public final class CheckpointResolver {
           "pytorch_model.pth",
           "model.pth");
 
-  private static final List<String> WEIGHT_SUFFIXES = List.of(".safetensors", ".bin", ".pth", ".pt");
+  private static final List<String> WEIGHT_SUFFIXES =
+      List.of(".safetensors", ".bin", ".pth", ".pt");
 
   /**
    * What was found.
@@ -82,8 +83,8 @@ public final class CheckpointResolver {
   }
 
   /**
-   * The config an architecture argument names: one of open_clip's built-in config names, or a
-   * JSON file in open_clip's model config form or in open_clip_config.json form (model_cfg and
+   * The config an architecture argument names: one of open_clip's built-in config names, or a JSON
+   * file in open_clip's model config form or in open_clip_config.json form (model_cfg and
    * preprocess_cfg).
    */
   static ModelConfig architectureConfig(String architecture) {
@@ -98,7 +99,8 @@ public final class CheckpointResolver {
           ? OpenClipConfigReader.read(name, root.get("model_cfg"), root.get("preprocess_cfg"))
           : OpenClipConfigReader.read(name, root, null);
     }
-    return OpenClipConfigReader.read(architecture, OpenClipConfigReader.builtIn(architecture), null);
+    return OpenClipConfigReader.read(
+        architecture, OpenClipConfigReader.builtIn(architecture), null);
   }
 
   private static JsonNode readJson(Path file) {
@@ -156,7 +158,8 @@ public final class CheckpointResolver {
               })
           .forEach(candidates::add);
     } catch (IOException e) {
-      throw new ClipException(ErrorCode.IO_ERROR, "cannot list " + folder + ": " + e.getMessage(), e);
+      throw new ClipException(
+          ErrorCode.IO_ERROR, "cannot list " + folder + ": " + e.getMessage(), e);
     }
     if (candidates.isEmpty()) {
       throw new ClipException(

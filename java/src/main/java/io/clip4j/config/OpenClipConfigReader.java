@@ -58,9 +58,11 @@ public final class OpenClipConfigReader {
   /** The names of open_clip's configs shipped with clip4j, sorted. */
   public static Set<String> builtInNames() {
     Set<String> names = new TreeSet<>();
-    try (InputStream in = OpenClipConfigReader.class.getResourceAsStream(BUILT_IN_DIR + "index.txt")) {
+    try (InputStream in =
+        OpenClipConfigReader.class.getResourceAsStream(BUILT_IN_DIR + "index.txt")) {
       if (in != null) {
-        for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        for (String line :
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
           if (!line.isBlank()) {
             names.add(line.trim());
           }
@@ -75,7 +77,8 @@ public final class OpenClipConfigReader {
   /** open_clip's config {@code name} ({@code ViT-B-32}; {@code ViT-B/32} is accepted too). */
   public static JsonNode builtIn(String name) {
     String cleaned = name.trim().replace('/', '-');
-    try (InputStream in = OpenClipConfigReader.class.getResourceAsStream(BUILT_IN_DIR + cleaned + ".json")) {
+    try (InputStream in =
+        OpenClipConfigReader.class.getResourceAsStream(BUILT_IN_DIR + cleaned + ".json")) {
       if (in == null) {
         throw new ClipException(
             ErrorCode.INVALID_ARGUMENT,
@@ -88,8 +91,8 @@ public final class OpenClipConfigReader {
   }
 
   /**
-   * Builds the runner's config from open_clip's {@code model_cfg} and an optional
-   * {@code preprocess_cfg} overlay (null for the defaults).
+   * Builds the runner's config from open_clip's {@code model_cfg} and an optional {@code
+   * preprocess_cfg} overlay (null for the defaults).
    */
   public static ModelConfig read(String name, JsonNode modelCfg, JsonNode preprocessCfg) {
     if (modelCfg == null || !modelCfg.isObject()) {
@@ -112,7 +115,8 @@ public final class OpenClipConfigReader {
       throw unsupported(name, "vision_cfg.pos_embed_type '" + posEmbed + "'");
     }
     String blockType = vision.path("block_type").asText("default");
-    if (!blockType.equals("default") || !text.path("block_type").asText("default").equals("default")) {
+    if (!blockType.equals("default")
+        || !text.path("block_type").asText("default").equals("default")) {
       throw unsupported(name, "block_type other than 'default'");
     }
     if (!text.path("proj_type").asText("linear").equals("linear")) {
@@ -124,7 +128,8 @@ public final class OpenClipConfigReader {
     int visionWidth = positive(vision, "width", 768, name);
     int headWidth = positive(vision, "head_width", 64, name);
     if (visionWidth % headWidth != 0) {
-      throw bad(name, "vision width " + visionWidth + " is not a multiple of head_width " + headWidth);
+      throw bad(
+          name, "vision width " + visionWidth + " is not a multiple of head_width " + headWidth);
     }
     String visionPool = vision.path("pool_type").asText("tok");
     if (!visionPool.equals("tok") && !visionPool.equals("avg")) {
@@ -176,7 +181,8 @@ public final class OpenClipConfigReader {
         switch (interpolation) {
           case "bicubic", "random" -> Interpolation.BICUBIC;
           case "bilinear" -> Interpolation.BILINEAR;
-          default -> throw unsupported(name, "preprocess_cfg.interpolation '" + interpolation + "'");
+          default ->
+              throw unsupported(name, "preprocess_cfg.interpolation '" + interpolation + "'");
         };
     String resize = c.path("resize_mode").asText("shortest").toLowerCase(Locale.ROOT);
     ResizeMode resizeMode =
@@ -282,6 +288,7 @@ public final class OpenClipConfigReader {
 
   private static ClipException unsupported(String name, String what) {
     return new ClipException(
-        ErrorCode.UNSUPPORTED, "model config '" + name + "' uses what clip4j does not run: " + what);
+        ErrorCode.UNSUPPORTED,
+        "model config '" + name + "' uses what clip4j does not run: " + what);
   }
 }

@@ -69,7 +69,16 @@ public record PreprocessConfig(
 
   @Override
   public String toString() {
-    return "PreprocessConfig[size=" + size + ", resizeMode=" + resizeMode + ", interpolation="
-        + interpolation + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+    return "PreprocessConfig[size="
+        + size
+        + ", resizeMode="
+        + resizeMode
+        + ", interpolation="
+        + interpolation
+        + ", mean="
+        + Arrays.toString(mean)
+        + ", std="
+        + Arrays.toString(std)
+        + "]";
   }
 }

@@ -57,7 +57,10 @@ public final class NativeLibrary {
       }
     } catch (IOException | UnsatisfiedLinkError e) {
       System.getLogger(NativeLibrary.class.getName())
-          .log(System.Logger.Level.WARNING, "OMP_WAIT_POLICY not set; CPU inference may be slower", e);
+          .log(
+              System.Logger.Level.WARNING,
+              "OMP_WAIT_POLICY not set; CPU inference may be slower",
+              e);
     }
   }
 }

@@ -17,8 +17,8 @@ import java.nio.file.Path;
 
 /**
  * The one Java owner of a native model handle. Every native call goes through {@link #call}, which
- * counts calls in flight; {@link #close()} marks the model closed, waits for those calls to
- * return, then frees the handle exactly once. Thread-safe.
+ * counts calls in flight; {@link #close()} marks the model closed, waits for those calls to return,
+ * then frees the handle exactly once. Thread-safe.
  */
 public final class NativeModel implements AutoCloseable {
   private static final int ERROR_CAPACITY = 4096;
@@ -53,7 +53,12 @@ public final class NativeModel implements AutoCloseable {
       byte[] error = new byte[ERROR_CAPACITY];
       int status =
           ClipFacade.clip4j_model_load(
-              weights.toAbsolutePath().toString(), nativeConfig, nativeOptions, out, error, error.length);
+              weights.toAbsolutePath().toString(),
+              nativeConfig,
+              nativeOptions,
+              out,
+              error,
+              error.length);
       check(status, error);
       if (out.isNull()) {
         throw new ClipException(ErrorCode.INTERNAL, "native load returned no model");
@@ -142,7 +147,8 @@ public final class NativeModel implements AutoCloseable {
       length++;
     }
     String message = new String(error, 0, length, StandardCharsets.UTF_8);
-    throw new ClipException(ErrorCode.fromStatus(status), message.isEmpty() ? "native failure" : message);
+    throw new ClipException(
+        ErrorCode.fromStatus(status), message.isEmpty() ? "native failure" : message);
   }
 
   private static clip4j_model_config toNative(ModelConfig config) {
@@ -202,7 +208,10 @@ public final class NativeModel implements AutoCloseable {
   private static clip4j_load_options toNative(ClipOptions options) {
     clip4j_load_options o = new clip4j_load_options();
     Device device = options.device();
-    o.device(device.type() == Device.Type.CPU ? ClipFacade.CLIP4J_DEVICE_CPU : ClipFacade.CLIP4J_DEVICE_CUDA)
+    o.device(
+            device.type() == Device.Type.CPU
+                ? ClipFacade.CLIP4J_DEVICE_CPU
+                : ClipFacade.CLIP4J_DEVICE_CUDA)
         .device_index(device.index())
         .precision(
             switch (options.precision()) {
@@ -227,7 +236,9 @@ public final class NativeModel implements AutoCloseable {
     @Override
     public void run() {
       if (!closed) {
-        LOG.log(System.Logger.Level.WARNING, "ClipModel " + description + " was never closed: its native memory leaks");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "ClipModel " + description + " was never closed: its native memory leaks");
       }
     }
   }

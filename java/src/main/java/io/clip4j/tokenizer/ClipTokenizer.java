@@ -27,8 +27,10 @@ public final class ClipTokenizer {
   private static final String VOCAB_RESOURCE = "/io/clip4j/tokenizer/bpe_simple_vocab_16e6.txt.gz";
   private static final String START = "<start_of_text>";
   private static final String END = "<end_of_text>";
+
   /** Only the first 49152 - 256 - 2 merges of the file are CLIP's. */
   private static final int MERGES = 49152 - 256 - 2;
+
   /** Caps the per-word cache so a service fed endless new words does not grow without bound. */
   private static final int CACHE_LIMIT = 200_000;
 
@@ -178,7 +180,8 @@ public final class ClipTokenizer {
   public long[] tokenizeAll(List<String> texts, int contextLength) {
     long[] out = new long[texts.size() * contextLength];
     for (int i = 0; i < texts.size(); i++) {
-      System.arraycopy(tokenize(texts.get(i), contextLength), 0, out, i * contextLength, contextLength);
+      System.arraycopy(
+          tokenize(texts.get(i), contextLength), 0, out, i * contextLength, contextLength);
     }
     return out;
   }
@@ -215,7 +218,9 @@ public final class ClipTokenizer {
       // Merge every occurrence of the best pair, left to right, as open_clip does.
       List<String> merged = new ArrayList<>(word.size());
       for (int i = 0; i < word.size(); ) {
-        if (i + 1 < word.size() && word.get(i).equals(bestFirst) && word.get(i + 1).equals(bestSecond)) {
+        if (i + 1 < word.size()
+            && word.get(i).equals(bestFirst)
+            && word.get(i + 1).equals(bestSecond)) {
           merged.add(bestFirst + bestSecond);
           i += 2;
         } else {
@@ -242,7 +247,8 @@ public final class ClipTokenizer {
     int[] map = new int[256];
     int extra = 0;
     for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+      boolean printable =
+          (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
       map[b] = printable ? b : 256 + extra++;
     }
     return map;

@@ -53,7 +53,8 @@ public final class TextCleaner {
         lineEnd = text.offsetByCodePoints(pos, MAX_SEGMENT);
       }
       String segment = text.substring(pos, lineEnd);
-      // ftfy's "auto" mode: once a segment holds '<', the text is taken to be HTML and entities stay.
+      // ftfy's "auto" mode: once a segment holds '<', the text is taken to be HTML and entities
+      // stay.
       if (unescapeHtml && segment.indexOf('<') >= 0) {
         unescapeHtml = false;
       }

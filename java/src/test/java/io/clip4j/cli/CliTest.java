@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI contract: JSON lines with the API's numbers, a one-line error and exit code 1 on failure. */
+/**
+ * The CLI contract: JSON lines with the API's numbers, a one-line error and exit code 1 on failure.
+ */
 @Tag("native")
 class CliTest {
   private static final Path ROOT = Path.of(System.getProperty("clip4j.repo", "."));
@@ -35,7 +37,8 @@ class CliTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Clip4jCli.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Result(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -77,7 +80,8 @@ class CliTest {
     assertEquals(0, pre.code(), pre.err());
     byte[] bytes = Files.readAllBytes(npy);
     assertEquals(3 * 224 * 224 * 4, bytes.length - 128);
-    assertTrue(new String(bytes, 0, 128, StandardCharsets.US_ASCII).contains("'shape': (3, 224, 224)"));
+    assertTrue(
+        new String(bytes, 0, 128, StandardCharsets.US_ASCII).contains("'shape': (3, 224, 224)"));
   }
 
   @Test
@@ -85,7 +89,8 @@ class CliTest {
     Result missing = run("embed", "--model", dir.resolve("none").toString(), "--text", "x");
     assertEquals(1, missing.code());
     assertEquals(1, missing.err().strip().split("\n").length, missing.err());
-    assertTrue(missing.err().startsWith("clip4j: error: IO_ERROR: no such file or folder"), missing.err());
+    assertTrue(
+        missing.err().startsWith("clip4j: error: IO_ERROR: no such file or folder"), missing.err());
 
     Result badImage = run("embed", "--model", MODEL, "--image", ROOT.resolve("pom.xml").toString());
     assertEquals(1, badImage.code());

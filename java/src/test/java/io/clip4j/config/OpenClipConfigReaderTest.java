@@ -11,13 +11,16 @@ import io.clip4j.ClipException;
 import io.clip4j.ErrorCode;
 import org.junit.jupiter.api.Test;
 
-/** open_clip's configs read with open_clip's defaults; options we do not run are refused by name. */
+/**
+ * open_clip's configs read with open_clip's defaults; options we do not run are refused by name.
+ */
 class OpenClipConfigReaderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void builtInVitConfigsHaveOpenClipsShapes() {
-    ModelConfig b32 = OpenClipConfigReader.read("ViT-B-32", OpenClipConfigReader.builtIn("ViT-B/32"), null);
+    ModelConfig b32 =
+        OpenClipConfigReader.read("ViT-B-32", OpenClipConfigReader.builtIn("ViT-B/32"), null);
     assertEquals(512, b32.embedDim());
     assertEquals(224, b32.vision().imageSize());
     assertEquals(12, b32.vision().heads());
@@ -26,12 +29,16 @@ class OpenClipConfigReaderTest {
     assertFalse(b32.quickGelu());
     assertArrayEquals(PreprocessConfig.OPENAI_MEAN, b32.preprocess().mean());
 
-    ModelConfig h14 = OpenClipConfigReader.read("ViT-H-14", OpenClipConfigReader.builtIn("ViT-H-14"), null);
+    ModelConfig h14 =
+        OpenClipConfigReader.read("ViT-H-14", OpenClipConfigReader.builtIn("ViT-H-14"), null);
     assertEquals(16, h14.vision().heads()); // 1280 / head_width 80
     assertEquals(1024, h14.embedDim());
-    ModelConfig l336 = OpenClipConfigReader.read("x", OpenClipConfigReader.builtIn("ViT-L-14-336"), null);
+    ModelConfig l336 =
+        OpenClipConfigReader.read("x", OpenClipConfigReader.builtIn("ViT-L-14-336"), null);
     assertEquals(336, l336.preprocess().size());
-    assertTrue(OpenClipConfigReader.read("x", OpenClipConfigReader.builtIn("ViT-B-16-quickgelu"), null).quickGelu());
+    assertTrue(
+        OpenClipConfigReader.read("x", OpenClipConfigReader.builtIn("ViT-B-16-quickgelu"), null)
+            .quickGelu());
   }
 
   @Test
@@ -44,23 +51,34 @@ class OpenClipConfigReaderTest {
 
   @Test
   void unknownNamesAndUnsupportedOptionsAreRefused() throws Exception {
-    ClipException unknown = assertThrows(ClipException.class, () -> OpenClipConfigReader.builtIn("ViT-Z-99"));
+    ClipException unknown =
+        assertThrows(ClipException.class, () -> OpenClipConfigReader.builtIn("ViT-Z-99"));
     assertEquals(ErrorCode.INVALID_ARGUMENT, unknown.code());
-    ClipException resnet = assertThrows(
-        ClipException.class, () -> OpenClipConfigReader.read("RN50", OpenClipConfigReader.builtIn("RN50"), null));
+    ClipException resnet =
+        assertThrows(
+            ClipException.class,
+            () -> OpenClipConfigReader.read("RN50", OpenClipConfigReader.builtIn("RN50"), null));
     assertEquals(ErrorCode.UNSUPPORTED, resnet.code());
     assertTrue(resnet.getMessage().contains("ModifiedResNet"), resnet.getMessage());
-    var timm = JSON.readTree("{\"embed_dim\": 8, \"vision_cfg\": {\"timm_model_name\": \"convnext\"}, \"text_cfg\": {}}");
-    ClipException e = assertThrows(ClipException.class, () -> OpenClipConfigReader.read("t", timm, null));
+    var timm =
+        JSON.readTree(
+            "{\"embed_dim\": 8, \"vision_cfg\": {\"timm_model_name\": \"convnext\"}, \"text_cfg\": {}}");
+    ClipException e =
+        assertThrows(ClipException.class, () -> OpenClipConfigReader.read("t", timm, null));
     assertTrue(e.getMessage().contains("vision_cfg.timm_model_name"), e.getMessage());
     var noEmbed = JSON.readTree("{\"vision_cfg\": {}, \"text_cfg\": {}}");
-    assertEquals(ErrorCode.BAD_CHECKPOINT, assertThrows(ClipException.class, () -> OpenClipConfigReader.read("t", noEmbed, null)).code());
+    assertEquals(
+        ErrorCode.BAD_CHECKPOINT,
+        assertThrows(ClipException.class, () -> OpenClipConfigReader.read("t", noEmbed, null))
+            .code());
   }
 
   @Test
   void preprocessOverlayFollowsOpenClip() throws Exception {
     var model = OpenClipConfigReader.builtIn("ViT-B-32");
-    var pp = JSON.readTree("{\"mean\": [0.5, 0.5, 0.5], \"std\": 0.25, \"resize_mode\": \"squash\", \"interpolation\": \"bilinear\", \"size\": 999}");
+    var pp =
+        JSON.readTree(
+            "{\"mean\": [0.5, 0.5, 0.5], \"std\": 0.25, \"resize_mode\": \"squash\", \"interpolation\": \"bilinear\", \"size\": 999}");
     PreprocessConfig p = OpenClipConfigReader.read("x", model, pp).preprocess();
     assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, p.mean());
     assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f}, p.std());

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Token ids equal open_clip's default tokenizer on 2,000+ strings (prompts, many scripts, emoji,
- * HTML entities, whitespace and control characters, normalisation, very long and random text),
- * made by models/make_tokenizer_corpus.py. Strings whose tokens depend on ftfy's mojibake repair,
- * which is not ported, are counted and reported, not compared.
+ * HTML entities, whitespace and control characters, normalisation, very long and random text), made
+ * by models/make_tokenizer_corpus.py. Strings whose tokens depend on ftfy's mojibake repair, which
+ * is not ported, are counted and reported, not compared.
  */
 class TokenizerParityTest {
   private static final Path CORPUS =
-      Path.of(System.getProperty("clip4j.repo", "."), "models/fixtures/expected/tokenizer_corpus.jsonl.gz");
+      Path.of(
+          System.getProperty("clip4j.repo", "."),
+          "models/fixtures/expected/tokenizer_corpus.jsonl.gz");
 
   @Test
   void idsEqualOpenClipOnTheCorpus() throws IOException {
@@ -36,7 +38,8 @@ class TokenizerParityTest {
     List<String> mismatches = new ArrayList<>();
     try (BufferedReader reader =
         new BufferedReader(
-            new InputStreamReader(new GZIPInputStream(Files.newInputStream(CORPUS)), StandardCharsets.UTF_8))) {
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(CORPUS)), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         JsonNode entry = json.readTree(line);
@@ -53,14 +56,23 @@ class TokenizerParityTest {
         compared++;
         if (!Arrays.equals(expected, actual)) {
           mismatches.add(
-              abbreviate(text) + "\n  expected " + Arrays.toString(expected) + "\n  actual   " + Arrays.toString(actual));
+              abbreviate(text)
+                  + "\n  expected "
+                  + Arrays.toString(expected)
+                  + "\n  actual   "
+                  + Arrays.toString(actual));
         }
       }
     }
-    System.out.printf("tokenizer corpus: %d compared, %d mismatches, %d skipped (mojibake repair)%n", compared, mismatches.size(), skipped);
+    System.out.printf(
+        "tokenizer corpus: %d compared, %d mismatches, %d skipped (mojibake repair)%n",
+        compared, mismatches.size(), skipped);
     assertTrue(compared >= 2000, "corpus too small: " + compared);
     assertTrue(skipped <= 5, "more strings than expected depend on mojibake repair: " + skipped);
-    assertEquals(List.of(), mismatches.subList(0, Math.min(10, mismatches.size())), mismatches.size() + " mismatches");
+    assertEquals(
+        List.of(),
+        mismatches.subList(0, Math.min(10, mismatches.size())),
+        mismatches.size() + " mismatches");
   }
 
   @Test
@@ -76,10 +88,15 @@ class TokenizerParityTest {
   }
 
   private static String abbreviate(String s) {
-    String escaped = s.codePoints()
-        .limit(80)
-        .mapToObj(cp -> cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? String.format("\\x%02x", cp) : new String(Character.toChars(cp)))
-        .reduce("", String::concat);
+    String escaped =
+        s.codePoints()
+            .limit(80)
+            .mapToObj(
+                cp ->
+                    cp < 0x20 || (cp >= 0x7f && cp < 0xa0)
+                        ? String.format("\\x%02x", cp)
+                        : new String(Character.toChars(cp)))
+            .reduce("", String::concat);
     return "'" + escaped + (s.length() > 80 ? "...'" : "'");
   }
 }
