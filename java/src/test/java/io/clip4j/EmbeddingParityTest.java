@@ -70,4 +70,31 @@ class EmbeddingParityTest {
       }
     }
   }
+
+  /** fp16 and bf16 runs stay close to open_clip's fp32 embeddings (cosine similarity). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"FP16, 0.9999", "BF16, 0.999"})
+  void reducedPrecisionStaysCloseToFp32(Precision precision, double minCosine) {
+    JsonNode expected = Fixtures.expected("vit-tiny");
+    ClipOptions options = ClipOptions.builder().precision(precision).build();
+    try (ClipModel model = ClipModel.load(Fixtures.path("vit-tiny"), options)) {
+      for (String image : List.of("astronaut.jpg", "chelsea_alpha.png")) {
+        float[] want = Fixtures.floats(expected.get("images").get(image).get("normalized"));
+        double cosine = dot(want, model.embedImage(Fixtures.IMAGES.resolve(image)));
+        assertTrue(cosine >= minCosine, precision + " " + image + ": cosine " + cosine);
+      }
+      JsonNode text = expected.get("texts").get(0);
+      double cosine =
+          dot(Fixtures.floats(text.get("normalized")), model.embedText(text.get("text").asText()));
+      assertTrue(cosine >= minCosine, precision + " text: cosine " + cosine);
+    }
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += (double) a[i] * b[i];
+    }
+    return sum;
+  }
 }
