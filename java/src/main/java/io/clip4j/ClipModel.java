@@ -132,16 +132,12 @@ public final class ClipModel implements AutoCloseable {
     return inBatches(
         list,
         batch -> {
-          long[] flat = new long[batch.size() * context];
-          for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(batch.get(i), 0, flat, i * context, context);
-          }
-          float[] out = new float[batch.size() * info.embeddingSize()];
-          model.call(
-              (h, e, c) ->
+          long[] flat = concat(batch, new long[batch.size() * context], context);
+          return embedBatch(
+              batch.size(),
+              (h, out, e, c) ->
                   ClipFacade.clip4j_encode_text(
                       h, flat, batch.size(), context, normalizeFlag(), out, e, c));
-          return split(out, batch.size());
         });
   }
 
@@ -181,12 +177,11 @@ public final class ClipModel implements AutoCloseable {
         images,
         batch -> {
           EncodedBatch b = EncodedBatch.of(batch);
-          float[] out = new float[batch.size() * info.embeddingSize()];
-          model.call(
-              (h, e, c) ->
+          return embedBatch(
+              batch.size(),
+              (h, out, e, c) ->
                   ClipFacade.clip4j_encode_images(
                       h, b.data, b.offsets, batch.size(), normalizeFlag(), out, e, c));
-          return split(out, batch.size());
         });
   }
 
@@ -215,9 +210,9 @@ public final class ClipModel implements AutoCloseable {
         images,
         batch -> {
           RgbBatch b = RgbBatch.of(batch);
-          float[] out = new float[batch.size() * info.embeddingSize()];
-          model.call(
-              (h, e, c) ->
+          return embedBatch(
+              batch.size(),
+              (h, out, e, c) ->
                   ClipFacade.clip4j_encode_rgb(
                       h,
                       b.data,
@@ -229,7 +224,6 @@ public final class ClipModel implements AutoCloseable {
                       out,
                       e,
                       c));
-          return split(out, batch.size());
         });
   }
 
@@ -253,16 +247,12 @@ public final class ClipModel implements AutoCloseable {
     return inBatches(
         pixels,
         batch -> {
-          float[] flat = new float[batch.size() * size];
-          for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(batch.get(i), 0, flat, i * size, size);
-          }
-          float[] out = new float[batch.size() * info.embeddingSize()];
-          model.call(
-              (h, e, c) ->
+          float[] flat = concat(batch, new float[batch.size() * size], size);
+          return embedBatch(
+              batch.size(),
+              (h, out, e, c) ->
                   ClipFacade.clip4j_encode_pixels(
                       h, flat, batch.size(), normalizeFlag(), out, e, c));
-          return split(out, batch.size());
         });
   }
 
@@ -310,6 +300,28 @@ public final class ClipModel implements AutoCloseable {
     for (int start = 0; start < items.size(); start += options.batchSize()) {
       out.addAll(
           run.apply(items.subList(start, Math.min(items.size(), start + options.batchSize()))));
+    }
+    return out;
+  }
+
+  /** A native call that writes {@code rows x embeddingSize} floats into {@code out}. */
+  @FunctionalInterface
+  private interface EmbedCall {
+    int run(ClipFacade.clip4j_model handle, float[] out, byte[] error, long errorCapacity);
+  }
+
+  private List<float[]> embedBatch(int rows, EmbedCall call) {
+    float[] out = new float[rows * info.embeddingSize()];
+    model.call((h, e, c) -> call.run(h, out, e, c));
+    return split(out, rows);
+  }
+
+  /**
+   * Copies equally long arrays ({@code long[]} or {@code float[]}) back to back into {@code out}.
+   */
+  private static <A> A concat(List<A> arrays, A out, int each) {
+    for (int i = 0; i < arrays.size(); i++) {
+      System.arraycopy(arrays.get(i), 0, out, i * each, each);
     }
     return out;
   }

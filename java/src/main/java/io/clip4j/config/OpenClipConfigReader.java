@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Reads open_clip's model configs ({@code model_cfg} with {@code vision_cfg} and {@code text_cfg},
@@ -24,11 +25,9 @@ public final class OpenClipConfigReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BUILT_IN_DIR = "/io/clip4j/model_configs/";
 
-  /** Vision options that change the computation and are not implemented. */
-  private static final List<String> UNSUPPORTED_VISION =
+  /** Block options (both towers) that change the computation and are not implemented. */
+  private static final List<String> UNSUPPORTED_BLOCK_OPTIONS =
       List.of(
-          "timm_model_name",
-          "attentional_pool",
           "qk_norm",
           "scaled_cosine_attn",
           "scale_heads",
@@ -38,20 +37,16 @@ public final class OpenClipConfigReader {
           "act_kwargs",
           "norm_kwargs");
 
+  private static final List<String> UNSUPPORTED_VISION =
+      Stream.concat(
+              Stream.of("timm_model_name", "attentional_pool"), UNSUPPORTED_BLOCK_OPTIONS.stream())
+          .toList();
+
   private static final List<String> UNSUPPORTED_TEXT =
-      List.of(
-          "hf_model_name",
-          "hf_tokenizer_name",
-          "tokenizer_kwargs",
-          "embed_cls",
-          "qk_norm",
-          "scaled_cosine_attn",
-          "scale_heads",
-          "scale_attn_inner",
-          "scale_attn",
-          "scale_fc",
-          "act_kwargs",
-          "norm_kwargs");
+      Stream.concat(
+              Stream.of("hf_model_name", "hf_tokenizer_name", "tokenizer_kwargs", "embed_cls"),
+              UNSUPPORTED_BLOCK_OPTIONS.stream())
+          .toList();
 
   private OpenClipConfigReader() {}
 
