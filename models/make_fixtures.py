@@ -123,6 +123,11 @@ def perturb(model, seed):
         for name, p in model.named_parameters():
             scale = 0.05 if p.ndim <= 1 else 0.02
             p.add_(torch.randn(p.shape, generator=generator) * scale)
+        for name, b in model.named_buffers():  # batch-norm statistics
+            if name.endswith("running_mean"):
+                b.add_(torch.randn(b.shape, generator=generator) * 0.1)
+            elif name.endswith("running_var"):
+                b.mul_(1 + 0.2 * torch.rand(b.shape, generator=generator))
     return model.eval()
 
 
@@ -262,12 +267,63 @@ def make_training_checkpoint():
     save_expected(name, expected_outputs(reloaded, transform, images), {"checkpoint": name})
 
 
+TINY_TEXT = {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 4, "layers": 2}
+TINY_RESNET = {"embed_dim": 32, "quick_gelu": True,
+               "vision_cfg": {"image_size": 64, "layers": [1, 2, 1, 1], "width": 16, "head_width": 16},
+               "text_cfg": {**TINY_TEXT, "width": 16, "heads": 2}}
+# OpenAI's loader infers the shape from the weights with 64-wide heads: widths are multiples of 64.
+OPENAI_TEXT = {"context_length": 77, "vocab_size": 49408, "width": 64, "heads": 1, "layers": 1}
+TINY_OPENAI_VIT = {"embed_dim": 32, "quick_gelu": True,
+                   "vision_cfg": {"image_size": 64, "layers": 2, "width": 64, "head_width": 64, "patch_size": 16},
+                   "text_cfg": OPENAI_TEXT}
+TINY_OPENAI_RESNET = {"embed_dim": 32, "quick_gelu": True,
+                      "vision_cfg": {"image_size": 64, "layers": [1, 1, 2, 1], "width": 16, "head_width": 64},
+                      "text_cfg": OPENAI_TEXT}
+
+
+def make_resnet_folder():
+    """The ModifiedResNet tower (stem, anti-aliased bottlenecks, attention pool) in a hub folder."""
+    name = "rn-tiny"
+    folder = FIXTURES / name
+    folder.mkdir(parents=True, exist_ok=True)
+    model = build(TINY_RESNET, seed=4)
+    (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": TINY_RESNET, "preprocess_cfg": {}}, indent=2))
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, folder / "open_clip_model.safetensors")
+    loaded, _, transform = open_clip.create_model_and_transforms("local-dir:" + str(folder))
+    loaded.eval()
+    images = ["astronaut.jpg", "chelsea_alpha.png", "coffee_wide.png", "camera.png"]
+    save_expected(name, expected_outputs(loaded, transform, images), {"checkpoint": name})
+
+
+def make_openai_archives():
+    """TorchScript archives in the layout of OpenAI's released files (RN50.pt, ViT-B-32.pt, ...):
+    torch.jit.script of open_clip models, whose state-dict names follow OpenAI's. The expected
+    values come from open_clip's own OpenAI loader."""
+    for name, cfg, seed in [("openai-rn-tiny", TINY_OPENAI_RESNET, 5), ("openai-vit-tiny", TINY_OPENAI_VIT, 6)]:
+        model = build(cfg, seed=seed).half()  # OpenAI released fp16 weights
+        for p in model.parameters():
+            p.requires_grad_(False)
+        path = FIXTURES / f"{name}.pt"
+        torch.jit.script(model).save(str(path))
+        # open_clip's load_openai_model, minus the attn_mask buffer that scripting open_clip's CLIP
+        # adds (OpenAI's own archives hold it as a plain attribute, outside the state dict).
+        state = torch.jit.load(str(path), map_location="cpu").state_dict()
+        state.pop("attn_mask")
+        loaded = open_clip.model.build_model_from_openai_state_dict(state).float().eval()
+        transform = transform_for({}, loaded.visual.image_size if isinstance(loaded.visual.image_size, int)
+                                  else loaded.visual.image_size[0])
+        images = ["astronaut.jpg", "chelsea.png", "rocket_tall.png"]
+        save_expected(name, expected_outputs(loaded, transform, images), {"checkpoint": name})
+
+
 def main():
     torch.set_num_threads(2)
     make_images()
     make_hub_folder()
     make_variants_folder()
     make_training_checkpoint()
+    make_resnet_folder()
+    make_openai_archives()
     for path in sorted(FIXTURES.rglob("*")):
         if path.is_file():
             print(f"{path.stat().st_size:>10}  {path.relative_to(ROOT)}")

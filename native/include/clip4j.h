@@ -66,16 +66,23 @@ typedef enum clip4j_precision {
   CLIP4J_BF16 = 2
 } clip4j_precision;
 
+typedef enum clip4j_vision_tower {
+  CLIP4J_VISION_TRANSFORMER = 0, /* ViT */
+  CLIP4J_MODIFIED_RESNET = 1     /* OpenAI's RN50-style ResNet with attention pooling */
+} clip4j_vision_tower;
+
 typedef struct clip4j_vision_config {
+  int32_t tower;      /* clip4j_vision_tower */
   int32_t image_size; /* square input side in pixels */
-  int32_t patch_size;
+  int32_t patch_size;          /* ViT */
   int32_t width;
-  int32_t layers;
+  int32_t layers;              /* ViT */
   int32_t heads;
-  int32_t mlp_width;
-  int32_t pool;                /* clip4j_vision_pool */
+  int32_t mlp_width;           /* ViT */
+  int32_t pool;                /* ViT: clip4j_vision_pool */
   int32_t final_ln_after_pool; /* boolean */
   int32_t no_ln_pre;           /* boolean */
+  int32_t resnet_layers[4];    /* ResNet: bottlenecks per stage; width is the stem width */
 } clip4j_vision_config;
 
 typedef struct clip4j_text_config {
@@ -181,6 +188,15 @@ clip4j_status clip4j_preprocess_images(clip4j_model* model, const uint8_t* data,
 clip4j_status clip4j_preprocess_rgb(clip4j_model* model, const uint8_t* rgb, const int64_t* offsets,
                                     const int32_t* widths, const int32_t* heights, int32_t batch,
                                     float* pixels_out, char* error, size_t error_capacity);
+
+/*
+ * Describes a checkpoint without loading its weights: writes a NUL-terminated listing into
+ * `listing` ("format\t<safetensors|torch.save|torchscript>" on the first line, then one
+ * "tensor\t<name>\t<dtype>\t<d0,d1,...>" line per tensor) and its full size (with the NUL) into
+ * `*needed`. A `capacity` smaller than that returns CLIP4J_INVALID_ARGUMENT: call again with more.
+ */
+clip4j_status clip4j_checkpoint_describe(const char* path, char* listing, size_t capacity,
+                                         size_t* needed, char* error, size_t error_capacity);
 
 /* exp(logit_scale) as trained: the temperature that turns cosine similarities into logits. */
 float clip4j_model_logit_scale(const clip4j_model* model);

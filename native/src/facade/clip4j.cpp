@@ -13,6 +13,7 @@
 #include "common/errors.h"
 #include "preprocessing/image_decode.h"
 #include "runner/clip_model.h"
+#include "weights/checkpoint_reader.h"
 
 struct clip4j_model {
   std::unique_ptr<clip4j::ClipModel> model;
@@ -123,6 +124,26 @@ clip4j_status clip4j_model_load(const char* weights_path, const clip4j_model_con
 }
 
 void clip4j_model_free(clip4j_model* model) { delete model; }
+
+clip4j_status clip4j_checkpoint_describe(const char* path, char* listing, size_t capacity,
+                                         size_t* needed, char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    require(path != nullptr && needed != nullptr, "null argument to clip4j_checkpoint_describe");
+    const clip4j::Checkpoint checkpoint = clip4j::read_checkpoint(path, /*shapes_only=*/true);
+    std::string text = std::string("format\t") + clip4j::format_name(checkpoint.format) + "\n";
+    for (const auto& [name, tensor] : checkpoint.tensors) {
+      text += "tensor\t" + name + "\t" + std::string(c10::toString(tensor.scalar_type())) + "\t";
+      for (int64_t i = 0; i < tensor.dim(); i++) {
+        if (i > 0) text += ',';
+        text += std::to_string(tensor.size(i));
+      }
+      text += "\n";
+    }
+    *needed = text.size() + 1;
+    require(listing != nullptr && capacity >= *needed, "listing buffer too small");
+    std::memcpy(listing, text.c_str(), text.size() + 1);
+  });
+}
 
 int64_t clip4j_model_parameter_count(const clip4j_model* model) {
   return model && model->model ? model->model->parameter_count() : 0;

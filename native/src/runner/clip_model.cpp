@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/errors.h"
+#include "models/modified_resnet.h"
 #include "models/vision_transformer.h"
 #include "preprocessing/clip_preprocess.h"
 #include "preprocessing/image_decode.h"
@@ -67,9 +68,21 @@ void validate(const clip4j_model_config& c) {
   };
   positive(c.embed_dim, "embed_dim");
   positive(c.vision.width, "vision width");
-  positive(c.vision.layers, "vision layers");
   positive(c.vision.heads, "vision heads");
-  positive(c.vision.mlp_width, "vision mlp width");
+  if (c.vision.tower == CLIP4J_MODIFIED_RESNET) {
+    for (int stage = 0; stage < 4; stage++) positive(c.vision.resnet_layers[stage], "ResNet layers");
+    if ((c.vision.width * 32) % c.vision.heads != 0) {
+      throw InvalidArgument("ResNet width * 32 is not divisible by heads");
+    }
+  } else if (c.vision.tower == CLIP4J_VISION_TRANSFORMER) {
+    positive(c.vision.layers, "vision layers");
+    positive(c.vision.mlp_width, "vision mlp width");
+    if (c.vision.width % c.vision.heads != 0) {
+      throw InvalidArgument("vision width is not divisible by heads");
+    }
+  } else {
+    throw InvalidArgument("unknown vision tower " + std::to_string(c.vision.tower));
+  }
   positive(c.text.width, "text width");
   positive(c.text.layers, "text layers");
   positive(c.text.heads, "text heads");
@@ -77,8 +90,6 @@ void validate(const clip4j_model_config& c) {
   positive(c.text.context_length, "context_length");
   positive(c.text.vocab_size, "vocab_size");
   positive(c.preprocess.size, "preprocess size");
-  if (c.vision.width % c.vision.heads != 0)
-    throw InvalidArgument("vision width is not divisible by heads");
   if (c.text.width % c.text.heads != 0)
     throw InvalidArgument("text width is not divisible by heads");
   if (c.preprocess.size != c.vision.image_size) {
@@ -104,11 +115,24 @@ std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
   model->max_image_pixels_ =
       options.max_image_pixels > 0 ? options.max_image_pixels : kDefaultMaxImagePixels;
 
-  StateDict weights(read_checkpoint(weights_path), model->options_);
+  StateDict weights(read_checkpoint(weights_path).tensors, model->options_);
+  // Causal masks are rebuilt, not loaded; OpenAI's archives also keep three scalars as tensors.
+  weights.ignore_all([](const std::string& name) {
+    const auto ends_with = [&](const std::string& suffix) {
+      return name.size() >= suffix.size() &&
+             name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return ends_with("attn_mask") || name == "input_resolution" || name == "context_length" ||
+           name == "vocab_size";
+  });
   const Activation activation =
       config.activation == CLIP4J_QUICK_GELU ? Activation::QuickGelu : Activation::Gelu;
-  model->image_tower_ =
-      VisionTransformer::load(weights, "visual", config.vision, config.embed_dim, activation);
+  if (config.vision.tower == CLIP4J_MODIFIED_RESNET) {
+    model->image_tower_ = ModifiedResNet::load(weights, "visual", config.vision, config.embed_dim);
+  } else {
+    model->image_tower_ =
+        VisionTransformer::load(weights, "visual", config.vision, config.embed_dim, activation);
+  }
   const std::string text_prefix = weights.contains("text.token_embedding.weight") ? "text." : "";
   model->text_tower_ =
       TextTransformer::load(weights, text_prefix, config.text, config.embed_dim, activation);

@@ -26,9 +26,20 @@ const std::map<std::string, at::ScalarType>& storage_types() {
   return types;
 }
 
-bool is_allowed_global(const std::string& name) {
-  return name == "collections.OrderedDict" || name == "torch._utils._rebuild_tensor_v2" ||
-         name == "torch._utils._rebuild_parameter" || storage_types().count(name) != 0;
+// TorchScript's pickler wraps typed containers in these; each returns its first argument.
+bool is_torchscript_identity(const std::string& name) {
+  return name == "torch.jit._pickle.restore_type_tag" || name == "torch.jit._pickle.build_intlist" ||
+         name == "torch.jit._pickle.build_tensorlist" ||
+         name == "torch.jit._pickle.build_doublelist" || name == "torch.jit._pickle.build_boollist";
+}
+
+bool is_allowed_global(const std::string& name, Dialect dialect) {
+  if (name == "collections.OrderedDict" || name == "torch._utils._rebuild_tensor_v2" ||
+      name == "torch._utils._rebuild_parameter" || storage_types().count(name) != 0) {
+    return true;
+  }
+  return dialect == Dialect::TorchScript &&
+         (name.rfind("__torch__.", 0) == 0 || is_torchscript_identity(name));
 }
 
 ValuePtr make(Value::Kind kind) {
@@ -39,8 +50,8 @@ ValuePtr make(Value::Kind kind) {
 
 class Reader {
  public:
-  Reader(const uint8_t* data, size_t size, const StorageLoader& loader)
-      : data_(data), size_(size), loader_(loader) {}
+  Reader(const uint8_t* data, size_t size, const StorageLoader& loader, Dialect dialect)
+      : data_(data), size_(size), loader_(loader), dialect_(dialect) {}
 
   ValuePtr run() {
     for (;;) {
@@ -195,9 +206,12 @@ class Reader {
           push(reduce(callable, args));
           break;
         }
-        case 'b': {  // BUILD: object state is not needed
-          pop();
-          if (stack_.empty()) fail("BUILD on an empty stack");
+        case 'b':  // BUILD
+          build(pop());
+          break;
+        case 0x81: {  // NEWOBJ
+          ValuePtr args = pop();
+          push(new_object(pop(), args));
           break;
         }
         case 'Q':
@@ -356,8 +370,29 @@ class Reader {
     return v;
   }
 
+  // BUILD: a TorchScript module takes its attribute dict; other objects' state is not needed.
+  void build(const ValuePtr& state) {
+    ValuePtr target = top();
+    if (target->kind != Value::Kind::Object) return;
+    if (state->kind != Value::Kind::Dict) fail("TorchScript object state is not a dict");
+    for (const auto& [key, value] : state->entries) {
+      if (key->kind != Value::Kind::String) fail("TorchScript attribute name is not a string");
+      target->entries.emplace_back(key, value);
+    }
+  }
+
+  ValuePtr new_object(const ValuePtr& cls, const ValuePtr& args) {
+    if (cls->kind != Value::Kind::Global || cls->text.rfind("__torch__.", 0) != 0) {
+      fail("NEWOBJ of something that is not a TorchScript class");
+    }
+    if (args->kind != Value::Kind::Tuple || !args->items.empty()) fail("NEWOBJ with arguments");
+    auto v = make(Value::Kind::Object);
+    v->text = cls->text;
+    return v;
+  }
+
   ValuePtr global(const std::string& name) {
-    if (!is_allowed_global(name)) {
+    if (!is_allowed_global(name, dialect_)) {
       fail("refusing Python global '" + name +
            "': a weights file needs only tensors and containers");
     }
@@ -395,6 +430,7 @@ class Reader {
       return args->items[0];
     }
     if (name == "torch._utils._rebuild_tensor_v2") return rebuild_tensor(args->items);
+    if (is_torchscript_identity(name) && !args->items.empty()) return args->items[0];
     fail("'" + name + "' cannot be called");
   }
 
@@ -461,6 +497,7 @@ class Reader {
   size_t size_;
   size_t pos_ = 0;
   const StorageLoader& loader_;
+  Dialect dialect_;
   std::vector<ValuePtr> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<size_t, ValuePtr> memo_;
@@ -469,8 +506,9 @@ class Reader {
 
 }  // namespace
 
-ValuePtr unpickle(const uint8_t* data, size_t size, const StorageLoader& load_storage) {
-  return Reader(data, size, load_storage).run();
+ValuePtr unpickle(const uint8_t* data, size_t size, const StorageLoader& load_storage,
+                  Dialect dialect) {
+  return Reader(data, size, load_storage, dialect).run();
 }
 
 }  // namespace clip4j::pickle

@@ -34,7 +34,8 @@ struct Value {
     Dict,
     Global,
     Tensor,
-    Storage
+    Storage,
+    Object  // a TorchScript module: class name in `text`, attributes in `entries`
   };
   Kind kind = Kind::None;
   bool boolean = false;
@@ -50,7 +51,14 @@ struct Value {
 using StorageLoader =
     std::function<at::Tensor(const std::string& key, at::ScalarType dtype, int64_t numel)>;
 
+// What a pickle may name besides containers and tensors.
+enum class Dialect {
+  StateDict,   // torch.save of a state dict or training checkpoint
+  TorchScript  // torch.jit.save's data.pkl: __torch__ module classes hold the attributes
+};
+
 // Reads one pickle. Throws CheckpointError on anything malformed or not allowed.
-ValuePtr unpickle(const uint8_t* data, size_t size, const StorageLoader& load_storage);
+ValuePtr unpickle(const uint8_t* data, size_t size, const StorageLoader& load_storage,
+                  Dialect dialect = Dialect::StateDict);
 
 }  // namespace clip4j::pickle

@@ -58,7 +58,7 @@ struct Entry {
 
 }  // namespace
 
-TensorMap read_safetensors(const std::string& path) {
+TensorMap read_safetensors(const std::string& path, bool shapes_only) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("cannot open " + path + ": " + std::strerror(errno));
   struct stat st {};
@@ -144,6 +144,10 @@ TensorMap read_safetensors(const std::string& path) {
 
   TensorMap tensors;
   for (const Entry& e : entries) {
+    if (shapes_only) {
+      tensors.emplace(e.name, at::empty(e.shape, at::TensorOptions().dtype(e.dtype).device(at::kMeta)));
+      continue;
+    }
     at::Tensor t = at::empty(e.shape, at::TensorOptions().dtype(e.dtype));
     if (e.end > e.begin) std::memcpy(t.data_ptr(), data + e.begin, e.end - e.begin);
     tensors.emplace(e.name, std::move(t));

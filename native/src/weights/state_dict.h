@@ -33,6 +33,14 @@ class StateDict {
   // Marks a tensor as known and unused (buffers some exporters write).
   void ignore(const std::string& name) { used_.insert(name); }
 
+  // Marks every tensor whose name satisfies `known_unused` as known and unused.
+  template <typename Predicate>
+  void ignore_all(Predicate known_unused) {
+    for (const auto& [name, tensor] : tensors_) {
+      if (known_unused(name)) used_.insert(name);
+    }
+  }
+
   // Throws CheckpointError listing missing, mis-shaped and unexpected tensors, if any.
   void finish() const;
 

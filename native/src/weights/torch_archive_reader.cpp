@@ -38,9 +38,22 @@ void collect(const ValuePtr& root, TensorMap& out) {
   }
 }
 
+// A TorchScript module's tensors under their state-dict names ("visual.conv1.weight").
+void flatten(const ValuePtr& object, const std::string& prefix, TensorMap& out, int depth = 0) {
+  if (depth > 64) throw CheckpointError("TorchScript modules nested too deeply");
+  for (const auto& [key, value] : object->entries) {
+    const std::string name = prefix + key->text;
+    if (value->kind == Value::Kind::Tensor) {
+      out[name] = value->tensor;
+    } else if (value->kind == Value::Kind::Object) {
+      flatten(value, name + ".", out, depth + 1);
+    }
+  }
+}
+
 }  // namespace
 
-TensorMap read_torch_archive(const std::string& path) {
+Checkpoint read_torch_archive(const std::string& path, bool shapes_only) {
   try {
     caffe2::serialize::PyTorchStreamReader reader(path);
     if (!reader.hasRecord("data.pkl")) {
@@ -60,6 +73,7 @@ TensorMap read_torch_archive(const std::string& path) {
                               std::to_string(bytes) + " bytes, " + std::to_string(needed) +
                               " needed");
       }
+      if (shapes_only) return at::empty({numel}, at::TensorOptions().dtype(dtype).device(at::kMeta));
       at::Tensor storage = at::empty({numel}, at::TensorOptions().dtype(dtype));
       if (bytes == needed) {
         if (needed > 0) reader.getRecord(record, storage.data_ptr(), needed);
@@ -70,27 +84,46 @@ TensorMap read_torch_archive(const std::string& path) {
       }
       return storage;
     };
-    TensorMap tensors;
-    collect(pickle::unpickle(pickle_bytes.data(), pickle_bytes.size(), load_storage), tensors);
-    return tensors;
+    // torch.jit.save archives carry constants.pkl (and code/, which is never read).
+    const bool torchscript = reader.hasRecord("constants.pkl");
+    Checkpoint checkpoint{torchscript ? CheckpointFormat::TorchScript : CheckpointFormat::TorchSave, {}};
+    const ValuePtr root =
+        pickle::unpickle(pickle_bytes.data(), pickle_bytes.size(), load_storage,
+                         torchscript ? pickle::Dialect::TorchScript : pickle::Dialect::StateDict);
+    if (torchscript) {
+      if (root->kind != Value::Kind::Object) throw CheckpointError("TorchScript archive holds no module");
+      flatten(root, "", checkpoint.tensors);
+    } else {
+      collect(root, checkpoint.tensors);
+    }
+    return checkpoint;
   } catch (const c10::Error& e) {
     throw CheckpointError("torch archive " + path +
                           " could not be read: " + e.what_without_backtrace());
   }
 }
 
-TensorMap read_checkpoint(const std::string& path) {
+const char* format_name(CheckpointFormat format) {
+  switch (format) {
+    case CheckpointFormat::Safetensors: return "safetensors";
+    case CheckpointFormat::TorchSave: return "torch.save";
+    case CheckpointFormat::TorchScript: return "torchscript";
+  }
+  return "unknown";
+}
+
+Checkpoint read_checkpoint(const std::string& path, bool shapes_only) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot open " + path);
   char magic[9] = {0};
   in.read(magic, 9);
   const std::streamsize got = in.gcount();
   in.close();
-  TensorMap tensors;
+  Checkpoint checkpoint{CheckpointFormat::Safetensors, {}};
   if (got >= 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
-    tensors = read_torch_archive(path);
+    checkpoint = read_torch_archive(path, shapes_only);
   } else if (got == 9 && magic[8] == '{') {
-    tensors = read_safetensors(path);
+    checkpoint.tensors = read_safetensors(path, shapes_only);
   } else {
     throw CheckpointError(
         path +
@@ -98,6 +131,7 @@ TensorMap read_checkpoint(const std::string& path) {
         "(legacy non-zip torch.save files are not read: re-save with torch>=1.6)");
   }
   // DistributedDataParallel prefixes every name with "module.".
+  TensorMap& tensors = checkpoint.tensors;
   bool all_prefixed = !tensors.empty();
   for (const auto& [name, t] : tensors) all_prefixed &= name.rfind("module.", 0) == 0;
   if (all_prefixed) {
@@ -105,7 +139,7 @@ TensorMap read_checkpoint(const std::string& path) {
     for (auto& [name, t] : tensors) stripped.emplace(name.substr(7), t);
     tensors = std::move(stripped);
   }
-  return tensors;
+  return checkpoint;
 }
 
 }  // namespace clip4j

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Embeddings equal open_clip's (models/make_fixtures.py ran open_clip 3.3.0 on the same files) to
- * within 1e-5, for each checkpoint format and every supported architecture option.
+ * within 1e-5, for each checkpoint format (open_clip folders with safetensors or .bin, training
+ * checkpoints, OpenAI TorchScript archives), both image towers (ViT, ModifiedResNet) and every
+ * supported architecture option.
  */
 @Tag("native")
 class EmbeddingParityTest {
@@ -27,6 +29,9 @@ class EmbeddingParityTest {
     "vit-tiny, vit-tiny,",
     "vit-tiny-variants, vit-tiny-variants,",
     "vit-tiny-train, vit-tiny-train.pt, vit-tiny-train.json",
+    "rn-tiny, rn-tiny,",
+    "openai-rn-tiny, openai-rn-tiny.pt,",
+    "openai-vit-tiny, openai-vit-tiny.pt,",
   })
   void imageAndTextEmbeddingsMatchOpenClip(String name, String checkpoint, String architecture) {
     JsonNode expected = Fixtures.expected(name);

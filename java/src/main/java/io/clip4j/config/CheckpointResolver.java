@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.ClipException;
 import io.clip4j.ErrorCode;
+import io.clip4j.internal.CheckpointListing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,14 @@ public final class CheckpointResolver {
               + " (open_clip_config.json + weights) or a .safetensors, .bin, .pt or .pth file");
     }
     if (architecture == null || architecture.isBlank()) {
+      // OpenAI's released files (RN50.pt, ViT-B-32.pt, ...) are TorchScript archives whose
+      // architecture follows from the tensor shapes.
+      CheckpointListing listing = CheckpointListing.describe(path);
+      if (listing.isTorchScript()) {
+        String stem = path.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        return new ResolvedCheckpoint(
+            OpenAiArchitecture.infer(listing, stem), path, "OpenAI TorchScript archive");
+      }
       throw new ClipException(
           ErrorCode.INVALID_ARGUMENT,
           "the weights file "

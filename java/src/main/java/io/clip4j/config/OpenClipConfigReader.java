@@ -102,9 +102,6 @@ public final class OpenClipConfigReader {
     }
     refuse(name, "vision_cfg", vision, UNSUPPORTED_VISION);
     refuse(name, "text_cfg", text, UNSUPPORTED_TEXT);
-    if (vision.path("layers").isArray()) {
-      throw unsupported(name, "vision_cfg.layers as a list (the ModifiedResNet image tower)");
-    }
     String posEmbed = vision.path("pos_embed_type").asText("learnable");
     if (!posEmbed.equals("learnable")) {
       throw unsupported(name, "vision_cfg.pos_embed_type '" + posEmbed + "'");
@@ -120,27 +117,10 @@ public final class OpenClipConfigReader {
 
     int embedDim = positive(modelCfg, "embed_dim", -1, name);
     int imageSize = squareSize(vision.get("image_size"), 224, name, "vision_cfg.image_size");
-    int visionWidth = positive(vision, "width", 768, name);
-    int headWidth = positive(vision, "head_width", 64, name);
-    if (visionWidth % headWidth != 0) {
-      throw bad(
-          name, "vision width " + visionWidth + " is not a multiple of head_width " + headWidth);
-    }
-    String visionPool = vision.path("pool_type").asText("tok");
-    if (!visionPool.equals("tok") && !visionPool.equals("avg")) {
-      throw unsupported(name, "vision_cfg.pool_type '" + visionPool + "'");
-    }
     VisionConfig visionConfig =
-        new VisionConfig(
-            imageSize,
-            positive(vision, "patch_size", 16, name),
-            visionWidth,
-            positive(vision, "layers", 12, name),
-            visionWidth / headWidth,
-            (int) (visionWidth * vision.path("mlp_ratio").asDouble(4.0)),
-            visionPool.equals("avg"),
-            vision.path("final_ln_after_pool").asBoolean(false),
-            vision.path("no_ln_pre").asBoolean(false));
+        vision.path("layers").isArray()
+            ? resnet(vision, imageSize, name)
+            : vit(vision, imageSize, name);
 
     int textWidth = positive(text, "width", 512, name);
     TextConfig textConfig =
@@ -162,6 +142,53 @@ public final class OpenClipConfigReader {
         visionConfig,
         textConfig,
         preprocess(preprocessCfg, imageSize, name));
+  }
+
+  private static VisionConfig vit(JsonNode vision, int imageSize, String name) {
+    int visionWidth = positive(vision, "width", 768, name);
+    int headWidth = positive(vision, "head_width", 64, name);
+    if (visionWidth % headWidth != 0) {
+      throw bad(
+          name, "vision width " + visionWidth + " is not a multiple of head_width " + headWidth);
+    }
+    String visionPool = vision.path("pool_type").asText("tok");
+    if (!visionPool.equals("tok") && !visionPool.equals("avg")) {
+      throw unsupported(name, "vision_cfg.pool_type '" + visionPool + "'");
+    }
+    return VisionConfig.vit(
+        imageSize,
+        positive(vision, "patch_size", 16, name),
+        visionWidth,
+        positive(vision, "layers", 12, name),
+        visionWidth / headWidth,
+        (int) (visionWidth * vision.path("mlp_ratio").asDouble(4.0)),
+        visionPool.equals("avg"),
+        vision.path("final_ln_after_pool").asBoolean(false),
+        vision.path("no_ln_pre").asBoolean(false));
+  }
+
+  /** open_clip's ModifiedResNet: layers per stage, stem width, heads = width * 32 / head_width. */
+  private static VisionConfig resnet(JsonNode vision, int imageSize, String name) {
+    JsonNode layers = vision.get("layers");
+    if (layers.size() != 4) {
+      throw bad(name, "vision_cfg.layers must list 4 stages, got " + layers);
+    }
+    int[] stages = new int[4];
+    for (int i = 0; i < 4; i++) {
+      if (!layers.get(i).isIntegralNumber() || layers.get(i).asInt() <= 0) {
+        throw bad(name, "vision_cfg.layers must hold positive integers, got " + layers);
+      }
+      stages[i] = layers.get(i).asInt();
+    }
+    if (imageSize % 32 != 0) {
+      throw bad(name, "a ResNet's image_size must be a multiple of 32, got " + imageSize);
+    }
+    int width = positive(vision, "width", 64, name);
+    int headWidth = positive(vision, "head_width", 64, name);
+    if ((width * 32) % headWidth != 0) {
+      throw bad(name, "ResNet width * 32 is not a multiple of head_width " + headWidth);
+    }
+    return VisionConfig.resnet(imageSize, width, width * 32 / headWidth, stages);
   }
 
   /** open_clip's PreprocessCfg defaults, overlaid with {@code cfg}; the size is the tower's. */

@@ -138,7 +138,7 @@ public final class NativeModel implements AutoCloseable {
     ClipFacade.clip4j_model_free(handle);
   }
 
-  private static void check(int status, byte[] error) {
+  static void check(int status, byte[] error) {
     if (status == 0) {
       return;
     }
@@ -157,6 +157,8 @@ public final class NativeModel implements AutoCloseable {
     c.activation(config.quickGelu() ? ClipFacade.CLIP4J_QUICK_GELU : ClipFacade.CLIP4J_GELU);
     VisionConfig v = config.vision();
     c.vision()
+        .tower(
+            v.isResNet() ? ClipFacade.CLIP4J_MODIFIED_RESNET : ClipFacade.CLIP4J_VISION_TRANSFORMER)
         .image_size(v.imageSize())
         .patch_size(v.patchSize())
         .width(v.width())
@@ -166,6 +168,11 @@ public final class NativeModel implements AutoCloseable {
         .pool(v.averagePool() ? ClipFacade.CLIP4J_POOL_AVERAGE : ClipFacade.CLIP4J_POOL_CLASS_TOKEN)
         .final_ln_after_pool(v.finalLnAfterPool() ? 1 : 0)
         .no_ln_pre(v.noLnPre() ? 1 : 0);
+    if (v.isResNet()) {
+      for (int i = 0; i < 4; i++) {
+        c.vision().resnet_layers(i, v.resnetLayers()[i]);
+      }
+    }
     TextConfig t = config.text();
     c.text()
         .context_length(t.contextLength())

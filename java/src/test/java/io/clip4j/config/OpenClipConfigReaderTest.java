@@ -42,6 +42,21 @@ class OpenClipConfigReaderTest {
   }
 
   @Test
+  void resnetConfigsReadAsOpenClipBuildsThem() {
+    ModelConfig rn50 =
+        OpenClipConfigReader.read("RN50", OpenClipConfigReader.builtIn("RN50"), null);
+    assertTrue(rn50.vision().isResNet());
+    assertArrayEquals(new int[] {3, 4, 6, 3}, rn50.vision().resnetLayers());
+    assertEquals(64, rn50.vision().width());
+    assertEquals(32, rn50.vision().heads()); // width * 32 / head_width 64
+    assertEquals(1024, rn50.embedDim());
+    ModelConfig rn50x64 =
+        OpenClipConfigReader.read("RN50x64", OpenClipConfigReader.builtIn("RN50x64"), null);
+    assertEquals(448, rn50x64.preprocess().size());
+    assertArrayEquals(new int[] {3, 15, 36, 10}, rn50x64.vision().resnetLayers());
+  }
+
+  @Test
   void everyShippedNameResolves() {
     assertTrue(OpenClipConfigReader.builtInNames().size() >= 40);
     for (String name : OpenClipConfigReader.builtInNames()) {
@@ -54,12 +69,7 @@ class OpenClipConfigReaderTest {
     ClipException unknown =
         assertThrows(ClipException.class, () -> OpenClipConfigReader.builtIn("ViT-Z-99"));
     assertEquals(ErrorCode.INVALID_ARGUMENT, unknown.code());
-    ClipException resnet =
-        assertThrows(
-            ClipException.class,
-            () -> OpenClipConfigReader.read("RN50", OpenClipConfigReader.builtIn("RN50"), null));
-    assertEquals(ErrorCode.UNSUPPORTED, resnet.code());
-    assertTrue(resnet.getMessage().contains("ModifiedResNet"), resnet.getMessage());
+
     var timm =
         JSON.readTree(
             "{\"embed_dim\": 8, \"vision_cfg\": {\"timm_model_name\": \"convnext\"}, \"text_cfg\": {}}");
