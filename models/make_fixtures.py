@@ -316,6 +316,85 @@ def make_openai_archives():
         save_expected(name, expected_outputs(loaded, transform, images), {"checkpoint": name})
 
 
+def write_hf_vocabulary(folder):
+    """CLIP's vocabulary in transformers' files (vocab.json, merges.txt), from open_clip's BPE file,
+    with transformers' special-token names."""
+    tokenizer = open_clip.tokenizer.SimpleTokenizer()
+    vocab = {}
+    for token, index in tokenizer.encoder.items():
+        vocab[{"<start_of_text>": "<|startoftext|>", "<end_of_text>": "<|endoftext|>"}.get(token, token)] = index
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    merges = gzip.open(open_clip.tokenizer.default_bpe()).read().decode("utf-8").split("\n")[1:49152 - 256 - 2 + 1]
+    (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
+
+
+def make_hugging_face_folder():
+    """A transformers CLIPModel folder as save_pretrained writes it (config.json, model.safetensors,
+    tokenizer files, preprocessor_config.json). Expected values: get_image_features on the PIL
+    backend's pixel_values, get_text_features on the fast tokenizer's ids."""
+    from transformers import CLIPConfig, CLIPModel, CLIPTokenizer
+    from transformers.models.clip.image_processing_clip import CLIPImageProcessor
+    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+    name = "hf-tiny"
+    folder = FIXTURES / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    vocab_dir = FIXTURES / "hf-vocab-tmp"
+    vocab_dir.mkdir(exist_ok=True)
+    write_hf_vocabulary(vocab_dir)
+    tokenizer = CLIPTokenizer(vocab=str(vocab_dir / "vocab.json"), merges=str(vocab_dir / "merges.txt"))
+    shutil.rmtree(vocab_dir)
+    config = CLIPConfig(
+        projection_dim=32,
+        text_config={"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+                     "max_position_embeddings": 77, "vocab_size": 49408, "hidden_act": "quick_gelu",
+                     "eos_token_id": 49407, "bos_token_id": 49406, "pad_token_id": 49407},
+        vision_config={"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
+                       "image_size": 224, "patch_size": 32, "hidden_act": "quick_gelu"},
+    )
+    torch.manual_seed(8)
+    model = perturb(CLIPModel(config), seed=8)
+    model.save_pretrained(folder, safe_serialization=True)
+    tokenizer.save_pretrained(folder)
+    pil_processor = CLIPImageProcessorPil()
+    pil_processor.save_pretrained(folder)
+    model = CLIPModel.from_pretrained(folder).eval()
+
+    images = ["astronaut.jpg", "chelsea.png", "chelsea_alpha.png", "chelsea_palette.png", "camera_grey.jpg",
+              "coffee_wide.png", "rocket_tall.png", "chelsea_tiny.png"]
+    crops = FIXTURES / "expected" / "crops-hf"
+    crops.mkdir(parents=True, exist_ok=True)
+    mean = np.array(pil_processor.image_mean, dtype=np.float32)[:, None, None]
+    std = np.array(pil_processor.image_std, dtype=np.float32)[:, None, None]
+    torchvision_processor = CLIPImageProcessor()
+    out_images, backend_gap = {}, 0.0
+    with torch.no_grad():
+        for image_name in images:
+            image = open_as_clip4j(IMAGES / image_name)
+            pixels = pil_processor(images=image, return_tensors="pt")["pixel_values"]
+            levels = np.rint((pixels[0].numpy() * std + mean) * 255).clip(0, 255).astype(np.uint8)
+            Image.fromarray(levels.transpose(1, 2, 0)).save(crops / (image_name + ".png"))
+            raw = model.get_image_features(pixel_values=pixels).pooler_output[0]
+            out_images[image_name] = {"raw": raw.tolist(), "normalized": torch.nn.functional.normalize(raw, dim=-1).tolist()}
+            tv = torchvision_processor(images=image, return_tensors="pt")["pixel_values"]
+            backend_gap = max(backend_gap, (tv - pixels).abs().max().item())
+        if image_name == images[-1]:
+            np.save(FIXTURES / "expected" / "hf-astronaut-224.npy",
+                    pil_processor(images=open_as_clip4j(IMAGES / "astronaut.jpg"), return_tensors="pt")["pixel_values"][0].numpy())
+        batch = tokenizer(TEXTS, padding="max_length", max_length=77, truncation=True, return_tensors="pt")
+        raw = model.get_text_features(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).pooler_output
+    texts = []
+    for i, text in enumerate(TEXTS):
+        ids = batch["input_ids"][i].tolist()
+        length = int(batch["attention_mask"][i].sum())
+        texts.append({"text": text, "tokens": ids[:length] + [0] * (77 - length), "raw": raw[i].tolist(),
+                      "normalized": torch.nn.functional.normalize(raw[i], dim=-1).tolist()})
+    save_expected(name, {"images": out_images, "texts": texts, "logit_scale": model.logit_scale.exp().item()},
+                  {"checkpoint": name, "torchvision_backend_max_pixel_gap": backend_gap})
+    print(f"hf-tiny: PIL and torchvision backends of CLIPImageProcessor differ by up to {backend_gap:.4f} in pixel_values")
+
+
 def main():
     torch.set_num_threads(2)
     make_images()
@@ -324,6 +403,7 @@ def main():
     make_training_checkpoint()
     make_resnet_folder()
     make_openai_archives()
+    make_hugging_face_folder()
     for path in sorted(FIXTURES.rglob("*")):
         if path.is_file():
             print(f"{path.stat().st_size:>10}  {path.relative_to(ROOT)}")

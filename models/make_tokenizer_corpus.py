@@ -23,7 +23,9 @@ open_clip = import_open_clip()
 from open_clip import tokenizer as oc_tokenizer  # noqa: E402
 from open_clip.zero_shot_metadata import IMAGENET_CLASSNAMES, OPENAI_IMAGENET_TEMPLATES  # noqa: E402
 
-OUT = Path(__file__).resolve().parent / "fixtures" / "expected" / "tokenizer_corpus.jsonl.gz"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+OUT = FIXTURES / "expected" / "tokenizer_corpus.jsonl.gz"
+OUT_HF = FIXTURES / "expected" / "tokenizer_corpus_hf.jsonl.gz"
 rng = random.Random(2026)
 
 SENTENCES = [
@@ -150,6 +152,16 @@ def main():
                 ids.pop()
             f.write(json.dumps({"text": text, "ids": ids, "mojibake_repair": affected}) + "\n")
     print(f"{len(texts)} strings, {mojibake} of them changed by ftfy's mojibake repair -> {OUT}")
+
+    # The same strings through transformers' tokenizer of the Hugging Face fixture (its own files).
+    from transformers import AutoTokenizer
+
+    hf = AutoTokenizer.from_pretrained(str(FIXTURES / "hf-tiny"))
+    with gzip.open(OUT_HF, "wt", encoding="utf-8") as f:
+        for text in texts:
+            ids = hf(text, truncation=True, max_length=77)["input_ids"]
+            f.write(json.dumps({"text": text, "ids": ids}) + "\n")
+    print(f"{len(texts)} strings through {type(hf).__name__} -> {OUT_HF}")
 
 
 if __name__ == "__main__":

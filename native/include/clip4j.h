@@ -58,6 +58,22 @@ typedef enum clip4j_resize_mode {
 
 typedef enum clip4j_interpolation { CLIP4J_BICUBIC = 0, CLIP4J_BILINEAR = 1 } clip4j_interpolation;
 
+/* Whose preprocessing pipeline the pixels follow, to the bit. */
+typedef enum clip4j_preprocess_style {
+  /* open_clip: resize in the image's own mode (RGBA premultiplied, palettes nearest), centre crop
+   * offsets rounded half to even, then RGB, then v / 255 in float32. */
+  CLIP4J_STYLE_OPEN_CLIP = 0,
+  /* Hugging Face's CLIPImageProcessor (PIL backend): RGB first, crop offsets floored, then
+   * v * rescale_factor in float64 rounded to float32. */
+  CLIP4J_STYLE_HUGGING_FACE = 1
+} clip4j_preprocess_style;
+
+/* How checkpoint tensors are named. */
+typedef enum clip4j_weights_layout {
+  CLIP4J_LAYOUT_OPEN_CLIP = 0,   /* open_clip and OpenAI: visual.*, transformer.*, ... */
+  CLIP4J_LAYOUT_HUGGING_FACE = 1 /* transformers' CLIPModel: vision_model.*, text_model.*, ... */
+} clip4j_weights_layout;
+
 typedef enum clip4j_device { CLIP4J_DEVICE_CPU = 0, CLIP4J_DEVICE_CUDA = 1 } clip4j_device;
 
 typedef enum clip4j_precision {
@@ -74,9 +90,9 @@ typedef enum clip4j_vision_tower {
 typedef struct clip4j_vision_config {
   int32_t tower;      /* clip4j_vision_tower */
   int32_t image_size; /* square input side in pixels */
-  int32_t patch_size;          /* ViT */
+  int32_t patch_size; /* ViT */
   int32_t width;
-  int32_t layers;              /* ViT */
+  int32_t layers; /* ViT */
   int32_t heads;
   int32_t mlp_width;           /* ViT */
   int32_t pool;                /* ViT: clip4j_vision_pool */
@@ -104,11 +120,14 @@ typedef struct clip4j_preprocess_config {
   int32_t fill_color;    /* 0..255, for CLIP4J_RESIZE_LONGEST */
   float mean[3];
   float std[3];
+  int32_t style;         /* clip4j_preprocess_style */
+  double rescale_factor; /* CLIP4J_STYLE_HUGGING_FACE: the multiplier, usually 1/255 */
 } clip4j_preprocess_config;
 
 typedef struct clip4j_model_config {
   int32_t embed_dim;
   int32_t activation; /* clip4j_activation */
+  int32_t layout;     /* clip4j_weights_layout */
   clip4j_vision_config vision;
   clip4j_text_config text;
   clip4j_preprocess_config preprocess;

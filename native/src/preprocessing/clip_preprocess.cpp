@@ -29,6 +29,23 @@ Image8 pil_resize(const DecodedImage& image, int width, int height, ResampleFilt
   return pil_resample(image.image, width, height, filter);
 }
 
+// PIL's convert("RGB"): alpha dropped, the mode no longer a palette. Grey stays one channel
+// (repeated into RGB at the end).
+DecodedImage to_rgb_mode(const DecodedImage& image) {
+  DecodedImage out;
+  out.mode = image.image.channels == 1 ? PilMode::Grey : PilMode::Rgb;
+  if (image.image.channels != 4) {
+    out.image = image.image;
+    return out;
+  }
+  out.image = Image8(image.image.width, image.image.height, 3);
+  const size_t n = size_t(image.image.width) * image.image.height;
+  for (size_t i = 0; i < n; i++) {
+    std::memcpy(&out.image.pixels[3 * i], &image.image.pixels[4 * i], 3);
+  }
+  return out;
+}
+
 // torchvision's F.resize(img, [size]) output size: the shorter side becomes `size`.
 void shortest_side_size(int width, int height, int size, int& out_width, int& out_height) {
   const int short_side = std::min(width, height);
@@ -52,7 +69,7 @@ void longest_side_size(int width, int height, int size, int& out_width, int& out
 
 // torchvision's center_crop and open_clip's center_crop_or_pad: pads with `fill` where the image is
 // smaller than the crop, then crops the centre (offsets rounded as Python rounds).
-Image8 center_crop_or_pad(const Image8& in, int size, uint8_t fill) {
+Image8 center_crop_or_pad(const Image8& in, int size, uint8_t fill, bool floor_offsets) {
   if (in.width == size && in.height == size) return in;
   const Image8* source = &in;
   Image8 padded;
@@ -70,8 +87,11 @@ Image8 center_crop_or_pad(const Image8& in, int size, uint8_t fill) {
     if (padded.width == size && padded.height == size) return padded;
     source = &padded;
   }
-  const int top = python_round((source->height - size) / 2.0);
-  const int left = python_round((source->width - size) / 2.0);
+  // Hugging Face floors the offsets ((h - size) // 2); torchvision rounds half to even.
+  const int top =
+      floor_offsets ? (source->height - size) / 2 : python_round((source->height - size) / 2.0);
+  const int left =
+      floor_offsets ? (source->width - size) / 2 : python_round((source->width - size) / 2.0);
   Image8 out(size, size, in.channels);
   for (int y = 0; y < size; y++) {
     std::memcpy(out.row(y), source->row(y + top) + size_t(left) * in.channels,
@@ -89,23 +109,26 @@ void preprocess_image(const DecodedImage& image, const clip4j_preprocess_config&
       config.interpolation == CLIP4J_BILINEAR ? ResampleFilter::Bilinear : ResampleFilter::Bicubic;
   const int width = image.image.width;
   const int height = image.image.height;
+  // Hugging Face converts to RGB before resizing: alpha is dropped, palettes resize like RGB.
+  const bool hugging_face = config.style == CLIP4J_STYLE_HUGGING_FACE;
+  const DecodedImage source = hugging_face ? to_rgb_mode(image) : image;
   Image8 resized;
   switch (config.resize_mode) {
     case CLIP4J_RESIZE_SHORTEST: {
       int w, h;
       shortest_side_size(width, height, size, w, h);
-      resized = center_crop_or_pad(pil_resize(image, w, h, filter), size, 0);
+      resized = center_crop_or_pad(pil_resize(source, w, h, filter), size, 0, hugging_face);
       break;
     }
     case CLIP4J_RESIZE_LONGEST: {
       int w, h;
       longest_side_size(width, height, size, w, h);
-      resized = center_crop_or_pad(pil_resize(image, std::max(w, 1), std::max(h, 1), filter), size,
-                                   uint8_t(config.fill_color));
+      resized = center_crop_or_pad(pil_resize(source, std::max(w, 1), std::max(h, 1), filter), size,
+                                   uint8_t(config.fill_color), hugging_face);
       break;
     }
     case CLIP4J_RESIZE_SQUASH:
-      resized = pil_resize(image, size, size, filter);
+      resized = pil_resize(source, size, size, filter);
       break;
     default:
       throw std::invalid_argument("unknown resize mode " + std::to_string(config.resize_mode));
@@ -121,9 +144,16 @@ void preprocess_image(const DecodedImage& image, const clip4j_preprocess_config&
     const float std = config.std[c];
     float* dst = out + c * plane;
     const uint8_t* src = resized.pixels.data() + source_channel;
-    for (size_t i = 0; i < plane; i++) {
-      const float unit = float(src[i * ch]) / 255.0f;
-      dst[i] = (unit - mean) / std;
+    if (hugging_face) {
+      for (size_t i = 0; i < plane; i++) {
+        const float unit = float(double(src[i * ch]) * config.rescale_factor);
+        dst[i] = (unit - mean) / std;
+      }
+    } else {
+      for (size_t i = 0; i < plane; i++) {
+        const float unit = float(src[i * ch]) / 255.0f;
+        dst[i] = (unit - mean) / std;
+      }
     }
   }
 }

@@ -13,6 +13,7 @@
 #include "preprocessing/clip_preprocess.h"
 #include "preprocessing/image_decode.h"
 #include "weights/checkpoint_reader.h"
+#include "weights/hugging_face_names.h"
 
 namespace clip4j {
 namespace {
@@ -70,7 +71,8 @@ void validate(const clip4j_model_config& c) {
   positive(c.vision.width, "vision width");
   positive(c.vision.heads, "vision heads");
   if (c.vision.tower == CLIP4J_MODIFIED_RESNET) {
-    for (int stage = 0; stage < 4; stage++) positive(c.vision.resnet_layers[stage], "ResNet layers");
+    for (int stage = 0; stage < 4; stage++)
+      positive(c.vision.resnet_layers[stage], "ResNet layers");
     if ((c.vision.width * 32) % c.vision.heads != 0) {
       throw InvalidArgument("ResNet width * 32 is not divisible by heads");
     }
@@ -115,7 +117,9 @@ std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
   model->max_image_pixels_ =
       options.max_image_pixels > 0 ? options.max_image_pixels : kDefaultMaxImagePixels;
 
-  StateDict weights(read_checkpoint(weights_path).tensors, model->options_);
+  TensorMap tensors = read_checkpoint(weights_path).tensors;
+  if (config.layout == CLIP4J_LAYOUT_HUGGING_FACE) tensors = hugging_face_to_open_clip(tensors);
+  StateDict weights(std::move(tensors), model->options_);
   // Causal masks are rebuilt, not loaded; OpenAI's archives also keep three scalars as tensors.
   weights.ignore_all([](const std::string& name) {
     const auto ends_with = [&](const std::string& suffix) {

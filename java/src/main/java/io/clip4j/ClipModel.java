@@ -35,11 +35,12 @@ public final class ClipModel implements AutoCloseable {
   private final ClipOptions options;
   private final ClipTokenizer tokenizer;
 
-  private ClipModel(NativeModel model, ModelInfo info, ClipOptions options) {
+  private ClipModel(
+      NativeModel model, ModelInfo info, ClipOptions options, ClipTokenizer tokenizer) {
     this.model = model;
     this.info = info;
     this.options = options;
-    this.tokenizer = ClipTokenizer.clipVocabulary();
+    this.tokenizer = tokenizer;
   }
 
   /** Loads an open_clip model folder with default options (CPU, fp32, normalised embeddings). */
@@ -56,13 +57,14 @@ public final class ClipModel implements AutoCloseable {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     ResolvedCheckpoint checkpoint = CheckpointResolver.resolve(path, options.architecture());
-    if (checkpoint.config().text().vocabSize() != ClipTokenizer.clipVocabulary().vocabularySize()) {
+    ClipTokenizer tokenizer = checkpoint.tokenizerOrDefault();
+    if (checkpoint.config().text().vocabSize() < tokenizer.vocabularySize()) {
       throw new ClipException(
           ErrorCode.UNSUPPORTED,
           "the text tower's vocabulary has "
               + checkpoint.config().text().vocabSize()
-              + " tokens; CLIP's tokenizer has "
-              + ClipTokenizer.clipVocabulary().vocabularySize());
+              + " tokens; its tokenizer has "
+              + tokenizer.vocabularySize());
     }
     NativeModel nativeModel = NativeModel.load(checkpoint.weights(), checkpoint.config(), options);
     ModelInfo info =
@@ -73,7 +75,7 @@ public final class ClipModel implements AutoCloseable {
             checkpoint.config(),
             nativeModel.parameterCount(),
             nativeModel.logitScale());
-    return new ClipModel(nativeModel, info, options);
+    return new ClipModel(nativeModel, info, options, tokenizer);
   }
 
   public ModelInfo info() {

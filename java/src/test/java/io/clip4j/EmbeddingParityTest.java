@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Embeddings equal open_clip's (models/make_fixtures.py ran open_clip 3.3.0 on the same files) to
  * within 1e-5, for each checkpoint format (open_clip folders with safetensors or .bin, training
- * checkpoints, OpenAI TorchScript archives), both image towers (ViT, ModifiedResNet) and every
- * supported architecture option.
+ * checkpoints, OpenAI TorchScript archives, Hugging Face transformers folders, where the reference
+ * is CLIPModel.get_image_features / get_text_features), both image towers (ViT, ModifiedResNet) and
+ * every supported architecture option.
  */
 @Tag("native")
 class EmbeddingParityTest {
@@ -32,6 +33,7 @@ class EmbeddingParityTest {
     "rn-tiny, rn-tiny,",
     "openai-rn-tiny, openai-rn-tiny.pt,",
     "openai-vit-tiny, openai-vit-tiny.pt,",
+    "hf-tiny, hf-tiny,",
   })
   void imageAndTextEmbeddingsMatchOpenClip(String name, String checkpoint, String architecture) {
     JsonNode expected = Fixtures.expected(name);

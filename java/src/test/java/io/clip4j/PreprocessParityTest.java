@@ -19,47 +19,58 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Preprocessed pixels equal open_clip's PIL pipeline exactly: the 8-bit image after resize, crop
- * and RGB conversion (expected/crops-224, saved by models/make_fixtures.py) for JPEG, PNG (grey,
- * alpha, palette, 16-bit), WebP, BMP and TIFF files, and the normalised floats bit for bit.
+ * Preprocessed pixels equal the reference pipelines exactly: the 8-bit image after resize, crop and
+ * RGB conversion (saved by models/make_fixtures.py) for JPEG, PNG (grey, alpha, palette, 16-bit),
+ * WebP, BMP and TIFF files, and the normalised floats bit for bit. open_clip's PIL pipeline for
+ * open_clip checkpoints (expected/crops-224); transformers' CLIPImageProcessor with its PIL backend
+ * for Hugging Face folders (expected/crops-hf).
  */
 @Tag("native")
 class PreprocessParityTest {
   private static ClipModel model;
+  private static ClipModel huggingFace;
 
   @BeforeAll
   static void load() {
     model = ClipModel.load(Fixtures.path("vit-tiny"));
+    huggingFace = ClipModel.load(Fixtures.path("hf-tiny"));
   }
 
   @AfterAll
   static void close() {
     model.close();
+    huggingFace.close();
   }
 
-  static Stream<String> images() throws IOException {
-    try (Stream<Path> files = Files.list(Fixtures.EXPECTED.resolve("crops-224"))) {
-      return files
-          .map(p -> p.getFileName().toString().replaceFirst("\\.png$", ""))
-          .sorted()
-          .toList()
-          .stream();
+  /** (crops folder, image): crops-224 is open_clip's pipeline, crops-hf transformers' PIL one. */
+  static Stream<Arguments> images() throws IOException {
+    List<Arguments> out = new java.util.ArrayList<>();
+    for (String crops : List.of("crops-224", "crops-hf")) {
+      try (Stream<Path> files = Files.list(Fixtures.EXPECTED.resolve(crops))) {
+        files
+            .map(p -> p.getFileName().toString().replaceFirst("\\.png$", ""))
+            .sorted()
+            .forEach(image -> out.add(Arguments.of(crops, image)));
+      }
     }
+    return out.stream();
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} {1}")
   @MethodSource("images")
-  void pixelsEqualOpenClip(String image) throws IOException {
-    float[] pixels = model.preprocess(Files.readAllBytes(Fixtures.IMAGES.resolve(image)));
+  void pixelsEqualTheReference(String crops, String image) throws IOException {
+    ClipModel m = crops.equals("crops-hf") ? huggingFace : model;
+    float[] pixels = m.preprocess(Files.readAllBytes(Fixtures.IMAGES.resolve(image)));
     BufferedImage expected =
-        ImageIO.read(Fixtures.EXPECTED.resolve("crops-224").resolve(image + ".png").toFile());
-    int size = model.info().imageSize();
+        ImageIO.read(Fixtures.EXPECTED.resolve(crops).resolve(image + ".png").toFile());
+    int size = m.info().imageSize();
     assertEquals(size, expected.getWidth());
-    float[] mean = model.info().mean();
-    float[] std = model.info().std();
+    float[] mean = m.info().mean();
+    float[] std = m.info().std();
     int differing = 0;
     int worst = 0;
     for (int y = 0; y < size; y++) {
@@ -79,6 +90,14 @@ class PreprocessParityTest {
         0,
         differing,
         image + ": " + differing + " channel values differ, by up to " + worst + " levels");
+  }
+
+  @Test
+  void huggingFaceFloatsAreBitIdentical() throws IOException {
+    float[] expected = readNpy(Fixtures.EXPECTED.resolve("hf-astronaut-224.npy"));
+    float[] actual =
+        huggingFace.preprocess(Files.readAllBytes(Fixtures.IMAGES.resolve("astronaut.jpg")));
+    assertArrayEquals(expected, actual, 0f);
   }
 
   @Test

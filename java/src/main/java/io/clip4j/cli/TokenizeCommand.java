@@ -1,6 +1,7 @@
 package io.clip4j.cli;
 
 import io.clip4j.config.CheckpointResolver;
+import io.clip4j.config.CheckpointResolver.ResolvedCheckpoint;
 import io.clip4j.config.ModelConfig;
 import io.clip4j.tokenizer.ClipTokenizer;
 import java.util.LinkedHashMap;
@@ -23,13 +24,14 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelConfig config =
-        CheckpointResolver.resolve(modelOptions.model, modelOptions.architecture).config();
+    ResolvedCheckpoint checkpoint =
+        CheckpointResolver.resolve(modelOptions.model, modelOptions.architecture);
+    ModelConfig config = checkpoint.config();
     List<String> inputs = texts.read();
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("no texts given: use --text or --texts-file");
     }
-    ClipTokenizer tokenizer = ClipTokenizer.clipVocabulary();
+    ClipTokenizer tokenizer = checkpoint.tokenizerOrDefault();
     try (JsonLines out = new JsonLines(null)) {
       for (String text : inputs) {
         Map<String, Object> line = new LinkedHashMap<>();

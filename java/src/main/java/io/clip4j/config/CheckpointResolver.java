@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.ClipException;
 import io.clip4j.ErrorCode;
 import io.clip4j.internal.CheckpointListing;
+import io.clip4j.tokenizer.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,20 @@ public final class CheckpointResolver {
    * @param config the architecture and preprocessing
    * @param weights the weights file the runner reads
    * @param format a short description of the layout, for messages and model info
+   * @param tokenizer the checkpoint's own tokenizer (a Hugging Face folder's vocabulary), or null
+   *     for CLIP's
    */
-  public record ResolvedCheckpoint(ModelConfig config, Path weights, String format) {}
+  public record ResolvedCheckpoint(
+      ModelConfig config, Path weights, String format, ClipTokenizer tokenizer) {
+    public ResolvedCheckpoint(ModelConfig config, Path weights, String format) {
+      this(config, weights, format, null);
+    }
+
+    /** The tokenizer to use: the checkpoint's own, or CLIP's. */
+    public ClipTokenizer tokenizerOrDefault() {
+      return tokenizer != null ? tokenizer : ClipTokenizer.clipVocabulary();
+    }
+  }
 
   private CheckpointResolver() {}
 
@@ -128,19 +141,16 @@ public final class CheckpointResolver {
   private static ResolvedCheckpoint resolveFolder(Path folder, String architecture) {
     Path configFile = folder.resolve("open_clip_config.json");
     if (!Files.isRegularFile(configFile)) {
-      String found = describe(folder);
-      String hint =
-          Files.isRegularFile(folder.resolve("config.json"))
-              ? " It looks like a Hugging Face transformers folder (config.json), which this"
-                  + " version does not read yet."
-              : "";
+      if (HuggingFaceFolder.looksLikeOne(folder)) {
+        return HuggingFaceFolder.resolve(folder, architecture);
+      }
       throw new ClipException(
           ErrorCode.INVALID_ARGUMENT,
           folder
-              + " is not an open_clip model folder: open_clip_config.json is missing (found: "
-              + found
-              + ")."
-              + hint);
+              + " is not a CLIP model folder clip4j reads: expected open_clip's layout"
+              + " (open_clip_config.json + weights) or a Hugging Face transformers CLIP folder"
+              + " (config.json with model_type clip + weights + tokenizer files); found: "
+              + describe(folder));
     }
     JsonNode root = readJson(configFile);
     if (!root.has("model_cfg")) {

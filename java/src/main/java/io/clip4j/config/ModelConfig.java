@@ -9,6 +9,7 @@ package io.clip4j.config;
  * @param vision the image tower
  * @param text the text tower
  * @param preprocess the image preprocessing the model was trained with
+ * @param layout how the checkpoint names its tensors
  */
 public record ModelConfig(
     String name,
@@ -16,4 +17,19 @@ public record ModelConfig(
     boolean quickGelu,
     VisionConfig vision,
     TextConfig text,
-    PreprocessConfig preprocess) {}
+    PreprocessConfig preprocess,
+    WeightsLayout layout) {
+
+  /** How a checkpoint names its tensors. */
+  public enum WeightsLayout {
+    /** open_clip's and OpenAI's names: visual.*, transformer.*, token_embedding.weight, ... */
+    OPEN_CLIP,
+    /** transformers' CLIPModel: vision_model.*, text_model.*, visual_projection, ... */
+    HUGGING_FACE
+  }
+
+  /** The same model under another name. */
+  public ModelConfig withName(String newName) {
+    return new ModelConfig(newName, embedDim, quickGelu, vision, text, preprocess, layout);
+  }
+}

@@ -73,9 +73,16 @@ public final class OpenAiArchitecture {
     int embedDim = (int) listing.shape("text_projection")[1];
     PreprocessConfig preprocess =
         OpenClipConfigReader.preprocess(null, vision.imageSize(), fallbackName);
-    ModelConfig inferred = new ModelConfig(fallbackName, embedDim, true, vision, text, preprocess);
-    return new ModelConfig(
-        knownName(inferred, fallbackName), embedDim, true, vision, text, preprocess);
+    ModelConfig inferred =
+        new ModelConfig(
+            fallbackName,
+            embedDim,
+            true,
+            vision,
+            text,
+            preprocess,
+            ModelConfig.WeightsLayout.OPEN_CLIP);
+    return inferred.withName(knownName(inferred, fallbackName));
   }
 
   /** Distinct values of the name part at {@code index} (dot-separated) under {@code prefix}. */

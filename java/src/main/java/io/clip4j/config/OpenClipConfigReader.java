@@ -141,7 +141,8 @@ public final class OpenClipConfigReader {
         modelCfg.path("quick_gelu").asBoolean(false),
         visionConfig,
         textConfig,
-        preprocess(preprocessCfg, imageSize, name));
+        preprocess(preprocessCfg, imageSize, name),
+        ModelConfig.WeightsLayout.OPEN_CLIP);
   }
 
   private static VisionConfig vit(JsonNode vision, int imageSize, String name) {
@@ -220,7 +221,9 @@ public final class OpenClipConfigReader {
         filter,
         c.path("fill_color").asInt(0),
         triple(c.get("mean"), PreprocessConfig.OPENAI_MEAN, name, "mean"),
-        triple(c.get("std"), PreprocessConfig.OPENAI_STD, name, "std"));
+        triple(c.get("std"), PreprocessConfig.OPENAI_STD, name, "std"),
+        PreprocessConfig.Style.OPEN_CLIP,
+        1.0 / 255);
   }
 
   private static TextPool textPool(String pool, String name) {

@@ -11,6 +11,8 @@ import java.util.Arrays;
  * @param fillColor padding grey level for {@link ResizeMode#LONGEST}
  * @param mean per-channel mean (RGB) subtracted after scaling to [0, 1]
  * @param std per-channel standard deviation divided by
+ * @param style whose pipeline the pixels follow to the bit
+ * @param rescaleFactor {@link Style#HUGGING_FACE}: the multiplier of 8-bit values (usually 1/255)
  */
 public record PreprocessConfig(
     int size,
@@ -18,7 +20,9 @@ public record PreprocessConfig(
     Interpolation interpolation,
     int fillColor,
     float[] mean,
-    float[] std) {
+    float[] std,
+    Style style,
+    double rescaleFactor) {
 
   /** OpenAI's CLIP normalisation, open_clip's default. */
   public static final float[] OPENAI_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
@@ -34,6 +38,14 @@ public record PreprocessConfig(
   public enum Interpolation {
     BICUBIC,
     BILINEAR
+  }
+
+  /** Whose preprocessing: they differ in the order of steps and in rounding. */
+  public enum Style {
+    /** open_clip's PIL/torchvision pipeline. */
+    OPEN_CLIP,
+    /** Hugging Face's CLIPImageProcessor with the PIL backend. */
+    HUGGING_FACE
   }
 
   public PreprocessConfig {
@@ -59,7 +71,9 @@ public record PreprocessConfig(
         && interpolation == p.interpolation
         && fillColor == p.fillColor
         && Arrays.equals(mean, p.mean)
-        && Arrays.equals(std, p.std);
+        && Arrays.equals(std, p.std)
+        && style == p.style
+        && rescaleFactor == p.rescaleFactor;
   }
 
   @Override

@@ -155,6 +155,10 @@ public final class NativeModel implements AutoCloseable {
     clip4j_model_config c = new clip4j_model_config();
     c.embed_dim(config.embedDim());
     c.activation(config.quickGelu() ? ClipFacade.CLIP4J_QUICK_GELU : ClipFacade.CLIP4J_GELU);
+    c.layout(
+        config.layout() == ModelConfig.WeightsLayout.HUGGING_FACE
+            ? ClipFacade.CLIP4J_LAYOUT_HUGGING_FACE
+            : ClipFacade.CLIP4J_LAYOUT_OPEN_CLIP);
     VisionConfig v = config.vision();
     c.vision()
         .tower(
@@ -203,7 +207,12 @@ public final class NativeModel implements AutoCloseable {
               case BICUBIC -> ClipFacade.CLIP4J_BICUBIC;
               case BILINEAR -> ClipFacade.CLIP4J_BILINEAR;
             })
-        .fill_color(p.fillColor());
+        .fill_color(p.fillColor())
+        .style(
+            p.style() == PreprocessConfig.Style.HUGGING_FACE
+                ? ClipFacade.CLIP4J_STYLE_HUGGING_FACE
+                : ClipFacade.CLIP4J_STYLE_OPEN_CLIP)
+        .rescale_factor(p.rescaleFactor());
     float[] mean = p.mean();
     float[] std = p.std();
     for (int i = 0; i < 3; i++) {

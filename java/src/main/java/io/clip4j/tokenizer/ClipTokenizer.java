@@ -34,46 +34,89 @@ public final class ClipTokenizer {
   /** Caps the per-word cache so a service fed endless new words does not grow without bound. */
   private static final int CACHE_LIMIT = 200_000;
 
-  private static final Pattern WORDS =
-      Pattern.compile(
-          "<start_of_text>|<end_of_text>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
-          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  /** open_clip's split pattern after its special tokens. */
+  private static final String WORD_PATTERN =
+      "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
   private static volatile ClipTokenizer defaultVocabulary;
 
   private final String[] byteEncoder = new String[256];
-  private final Map<String, Integer> encoder = new HashMap<>();
+  private final Map<String, Integer> encoder;
   private final Map<String, Integer> mergeRanks = new HashMap<>();
   private final Map<String, String> cache = new ConcurrentHashMap<>();
+  private final String startToken;
+  private final String endToken;
   private final int startId;
   private final int endId;
+  private final Pattern words;
+  private final TextCleaner.Style cleaning;
 
-  private ClipTokenizer(List<String[]> merges) {
+  private ClipTokenizer(
+      Map<String, Integer> vocabulary,
+      List<String[]> merges,
+      String startToken,
+      String endToken,
+      TextCleaner.Style cleaning) {
     int[] bytes = bytesToUnicode();
-    List<String> vocab = new ArrayList<>();
     for (int b = 0; b < 256; b++) {
       byteEncoder[b] = new String(Character.toChars(bytes[b]));
     }
-    // The vocabulary order of open_clip: byte symbols in bytes_to_unicode's order, then with </w>.
+    this.encoder = vocabulary;
+    for (int i = 0; i < merges.size(); i++) {
+      mergeRanks.put(merges.get(i)[0] + " " + merges.get(i)[1], i);
+    }
+    this.startToken = startToken;
+    this.endToken = endToken;
+    this.cleaning = cleaning;
+    Integer start = vocabulary.get(startToken);
+    Integer end = vocabulary.get(endToken);
+    if (start == null || end == null) {
+      throw new IllegalArgumentException(
+          "the vocabulary lacks the start or end token (" + startToken + ", " + endToken + ")");
+    }
+    this.startId = start;
+    this.endId = end;
+    this.words =
+        Pattern.compile(
+            Pattern.quote(startToken) + "|" + Pattern.quote(endToken) + "|" + WORD_PATTERN,
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  }
+
+  /** open_clip's vocabulary order: byte symbols, byte symbols with </w>, merges, specials. */
+  private static Map<String, Integer> openClipVocabulary(List<String[]> merges) {
+    int[] bytes = bytesToUnicode();
+    List<String> vocab = new ArrayList<>();
     int[] order = bytesToUnicodeOrder();
     for (int b : order) {
-      vocab.add(byteEncoder[b]);
+      vocab.add(new String(Character.toChars(bytes[b])));
     }
     for (int b : order) {
-      vocab.add(byteEncoder[b] + "</w>");
+      vocab.add(new String(Character.toChars(bytes[b])) + "</w>");
     }
-    for (int i = 0; i < merges.size(); i++) {
-      String[] m = merges.get(i);
+    for (String[] m : merges) {
       vocab.add(m[0] + m[1]);
-      mergeRanks.put(m[0] + " " + m[1], i);
     }
     vocab.add(START);
     vocab.add(END);
+    Map<String, Integer> encoder = new HashMap<>();
     for (int i = 0; i < vocab.size(); i++) {
       encoder.put(vocab.get(i), i);
     }
-    startId = encoder.get(START);
-    endId = encoder.get(END);
+    return encoder;
+  }
+
+  /**
+   * A tokenizer with a vocabulary of its own, as a Hugging Face folder ships it (vocab.json and
+   * merges.txt or tokenizer.json), with transformers' cleaning.
+   */
+  public static ClipTokenizer fromVocabulary(
+      Map<String, Integer> vocabulary,
+      List<String[]> merges,
+      String startToken,
+      String endToken,
+      TextCleaner.Style cleaning) {
+    return new ClipTokenizer(
+        Map.copyOf(vocabulary), List.copyOf(merges), startToken, endToken, cleaning);
   }
 
   /** The tokenizer with CLIP's vocabulary (shipped in the jar), loaded once. */
@@ -113,7 +156,8 @@ public final class ClipTokenizer {
         list.add(parts);
       }
     }
-    return new ClipTokenizer(list);
+    return new ClipTokenizer(
+        openClipVocabulary(list), list, START, END, TextCleaner.Style.OPEN_CLIP);
   }
 
   public int startId() {
@@ -133,9 +177,9 @@ public final class ClipTokenizer {
     if (text == null) {
       throw new IllegalArgumentException("text is null");
     }
-    String cleaned = TextCleaner.clean(text);
+    String cleaned = TextCleaner.clean(text, cleaning);
     List<Integer> ids = new ArrayList<>();
-    Matcher m = WORDS.matcher(cleaned);
+    Matcher m = words.matcher(cleaned);
     while (m.find()) {
       String word = m.group();
       StringBuilder symbols = new StringBuilder();
@@ -187,7 +231,7 @@ public final class ClipTokenizer {
   }
 
   private String bpe(String token) {
-    if (token.equals(START) || token.equals(END)) {
+    if (token.equals(startToken) || token.equals(endToken)) {
       return token;
     }
     String cached = cache.get(token);

@@ -30,6 +30,35 @@ public final class TextCleaner {
 
   private TextCleaner() {}
 
+  /** Whose cleaning a tokenizer applies before splitting words. */
+  public enum Style {
+    /** open_clip's _clean_lower: ftfy, html.unescape twice, whitespace collapsed, str.lower(). */
+    OPEN_CLIP,
+    /**
+     * transformers' CLIPTokenizerFast normalizer: NFC, runs of whitespace to one space,
+     * per-character lower-casing (no final-sigma rule). No ftfy, no HTML unescaping.
+     */
+    HUGGING_FACE
+  }
+
+  private static final Pattern UNICODE_WHITESPACE =
+      Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+
+  /** The text {@code style}'s tokenizer splits into words. */
+  public static String clean(String text, Style style) {
+    return style == Style.OPEN_CLIP ? clean(text) : cleanHuggingFace(text);
+  }
+
+  /** transformers' CLIPTokenizerFast normalizer (see {@link Style#HUGGING_FACE}). */
+  static String cleanHuggingFace(String text) {
+    String s = Normalizer.normalize(replaceLoneSurrogates(text), Normalizer.Form.NFC);
+    s = UNICODE_WHITESPACE.matcher(s).replaceAll(" ");
+    StringBuilder out = new StringBuilder(s.length());
+    s.codePoints()
+        .forEach(cp -> out.append(new String(Character.toChars(cp)).toLowerCase(Locale.ROOT)));
+    return out.toString();
+  }
+
   /** The cleaned, lower-cased text that open_clip's tokenizer splits into words. */
   public static String clean(String text) {
     String s = fixText(text);

@@ -75,6 +75,52 @@ class TokenizerParityTest {
         mismatches.size() + " mismatches");
   }
 
+  /**
+   * A Hugging Face folder's tokenizer (read from its tokenizer.json) gives transformers' ids
+   * (CLIPTokenizer, tokenizers backend) on the same corpus: its own cleaning, no ftfy.
+   */
+  @Test
+  void huggingFaceFolderTokenizerEqualsTransformers() throws IOException {
+    Path folder = Path.of(System.getProperty("clip4j.repo", "."), "models/fixtures/hf-tiny");
+    ClipTokenizer tokenizer =
+        io.clip4j.config.CheckpointResolver.resolve(folder, null).tokenizerOrDefault();
+    Path corpus = CORPUS.resolveSibling("tokenizer_corpus_hf.jsonl.gz");
+    ObjectMapper json = new ObjectMapper();
+    int compared = 0;
+    List<String> mismatches = new ArrayList<>();
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(corpus)), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        JsonNode entry = json.readTree(line);
+        long[] expected = new long[77];
+        for (int i = 0; i < entry.get("ids").size(); i++) {
+          expected[i] = entry.get("ids").get(i).asLong();
+        }
+        String text = entry.get("text").asText();
+        long[] actual = tokenizer.tokenize(text, 77);
+        compared++;
+        if (!Arrays.equals(expected, actual)) {
+          mismatches.add(
+              abbreviate(text)
+                  + "\n  expected "
+                  + Arrays.toString(expected)
+                  + "\n  actual   "
+                  + Arrays.toString(actual));
+        }
+      }
+    }
+    System.out.printf(
+        "Hugging Face tokenizer corpus: %d compared, %d mismatches%n", compared, mismatches.size());
+    assertTrue(compared >= 2000, "corpus too small: " + compared);
+    assertEquals(
+        List.of(),
+        mismatches.subList(0, Math.min(10, mismatches.size())),
+        mismatches.size() + " mismatches");
+  }
+
   @Test
   void truncationKeepsTheEndToken() {
     ClipTokenizer tokenizer = ClipTokenizer.clipVocabulary();
