@@ -157,14 +157,22 @@ class BadCheckpointTest {
 
   @Test
   void foldersWithoutConfigOrWeightsSayWhatTheyHold() throws IOException {
-    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"clip\"}");
-    ClipException e = assertThrows(ClipException.class, () -> ClipModel.load(dir));
-    assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\"}");
+    ClipException unknown = assertThrows(ClipException.class, () -> ClipModel.load(dir));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, unknown.code());
+    assertTrue(unknown.getMessage().contains("found: config.json"), unknown.getMessage());
     assertTrue(
-        e.getMessage().contains("open_clip_config.json is missing (found: config.json)"),
-        e.getMessage());
-    assertTrue(e.getMessage().contains("Hugging Face"), e.getMessage());
+        unknown.getMessage().contains("Hugging Face transformers CLIP folder"),
+        unknown.getMessage());
 
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"clip\"}");
+    ClipException hfWithoutWeights = assertThrows(ClipException.class, () -> ClipModel.load(dir));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, hfWithoutWeights.code());
+    assertTrue(
+        hfWithoutWeights.getMessage().contains("no model.safetensors"),
+        hfWithoutWeights.getMessage());
+
+    Files.delete(dir.resolve("config.json"));
     Files.copy(
         Fixtures.path("vit-tiny/open_clip_config.json"), dir.resolve("open_clip_config.json"));
     ClipException noWeights = assertThrows(ClipException.class, () -> ClipModel.load(dir));
