@@ -34,14 +34,29 @@ final class EmbedCommand implements Callable<Integer> {
   Path output;
 
   @Option(
+      names = "--verbose",
+      description = "Print the model, its load time and the embedding time on stderr.")
+  boolean verbose;
+
+  @Option(
       names = "--raw",
       description = "The unnormalised projection instead of the L2-normalised embedding.")
   boolean raw;
 
   @Override
   public Integer call() throws Exception {
+    long started = System.nanoTime();
     try (ClipModel model = modelOptions.load(!raw);
         JsonLines out = new JsonLines(output)) {
+      long loaded = System.nanoTime();
+      if (verbose) {
+        System.err.printf(
+            "clip4j: loaded %s (%s, %,d parameters) in %.2f s%n",
+            model.info().architecture(),
+            model.info().format(),
+            model.info().parameterCount(),
+            (loaded - started) / 1e9);
+      }
       int batch = modelOptions.batch;
       if (inputs.images != null) {
         for (int start = 0; start < inputs.images.size(); start += batch) {
@@ -64,6 +79,9 @@ final class EmbedCommand implements Callable<Integer> {
             out.write(line(chunk.get(i), embeddings.get(i)));
           }
         }
+      }
+      if (verbose) {
+        System.err.printf("clip4j: embedded in %.2f s%n", (System.nanoTime() - loaded) / 1e9);
       }
     }
     return 0;
