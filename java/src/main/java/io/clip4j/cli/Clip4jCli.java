@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "clip4j 0.1.0",
     description = "CLIP embeddings with a native libtorch runner.",
-    subcommands = {EmbedCommand.class, TokenizeCommand.class, PreprocessCommand.class})
+    subcommands = {
+      EmbedCommand.class,
+      TokenizeCommand.class,
+      PreprocessCommand.class,
+      ModelsCommand.class
+    })
 public final class Clip4jCli {
   private Clip4jCli() {}
 
