@@ -25,6 +25,11 @@ public enum ErrorCode {
     this.status = status;
   }
 
+  /** The native {@code clip4j_status} value of this code. */
+  public int status() {
+    return status;
+  }
+
   /** The code for a native {@code clip4j_status}; unknown values map to {@link #INTERNAL}. */
   public static ErrorCode fromStatus(int status) {
     for (ErrorCode code : values()) {

@@ -179,4 +179,22 @@ class BadCheckpointTest {
     assertEquals(ErrorCode.BAD_CHECKPOINT, noWeights.code());
     assertTrue(noWeights.getMessage().contains("no weights"), noWeights.getMessage());
   }
+
+  @Test
+  void stateDictsOfTheWrongKindSayWhatTheyAre() {
+    ClipException hf =
+        assertThrows(
+            ClipException.class,
+            () ->
+                ClipModel.load(Fixtures.path("hf-tiny/model.safetensors"), ClipOptions.defaults()));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, hf.code());
+    assertTrue(hf.getMessage().contains("Hugging Face CLIPModel state dict"), hf.getMessage());
+
+    ClipException noArch =
+        assertThrows(
+            ClipException.class,
+            () -> ClipModel.load(Fixtures.path("vit-tiny-train.pt"), ClipOptions.defaults()));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, noArch.code());
+    assertTrue(noArch.getMessage().contains("carries no architecture"), noArch.getMessage());
+  }
 }

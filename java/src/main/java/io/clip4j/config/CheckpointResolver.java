@@ -81,27 +81,58 @@ public final class CheckpointResolver {
           ErrorCode.INVALID_ARGUMENT,
           path
               + " is not a checkpoint clip4j reads: expected an open_clip folder"
-              + " (open_clip_config.json + weights) or a .safetensors, .bin, .pt or .pth file");
+              + " (open_clip_config.json + weights), a Hugging Face CLIP folder (config.json +"
+              + " weights), OpenAI's TorchScript .pt archive, or a .safetensors, .bin, .pt or .pth"
+              + " state dict with --arch");
     }
-    if (architecture == null || architecture.isBlank()) {
-      // OpenAI's released files (RN50.pt, ViT-B-32.pt, ...) are TorchScript archives whose
-      // architecture follows from the tensor shapes.
-      CheckpointListing listing = CheckpointListing.describe(path);
-      if (listing.isTorchScript()) {
-        String stem = path.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        return new ResolvedCheckpoint(
-            OpenAiArchitecture.infer(listing, stem), path, "OpenAI TorchScript archive");
-      }
+    CheckpointListing listing = CheckpointListing.describe(path);
+    if (listing.shapes().keySet().stream().anyMatch(n -> n.startsWith("vision_model."))) {
       throw new ClipException(
           ErrorCode.INVALID_ARGUMENT,
-          "the weights file "
+          path
+              + " holds a Hugging Face CLIPModel state dict (vision_model.*): load the folder it"
+              + " came from (config.json, tokenizer and preprocessor files beside it)");
+    }
+    boolean named = architecture != null && !architecture.isBlank();
+    if (listing.isTorchScript() && !named) {
+      // OpenAI's released files (RN50.pt, ViT-B-32.pt, ...) are TorchScript archives whose
+      // architecture follows from the tensor shapes.
+      String stem = path.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+      return new ResolvedCheckpoint(
+          OpenAiArchitecture.infer(listing, stem), path, "OpenAI TorchScript archive");
+    }
+    if (!named) {
+      throw new ClipException(
+          ErrorCode.INVALID_ARGUMENT,
+          "the state dict "
               + path
-              + " carries no architecture: name one with --arch (Java: ClipOptions.architecture),"
-              + " e.g. ViT-B-32; known: "
+              + " carries no architecture: name one with --arch (Java:"
+              + " ClipOptions.architecture)"
+              + shapeHint(listing)
+              + "; known: "
               + String.join(", ", OpenClipConfigReader.builtInNames()));
     }
     return new ResolvedCheckpoint(
         architectureConfig(architecture), path, "weights file + architecture " + architecture);
+  }
+
+  /** What the tensor shapes say, for the error that asks for --arch. */
+  private static String shapeHint(CheckpointListing listing) {
+    try {
+      String name = OpenAiArchitecture.infer(listing, "").name();
+      if (!name.isEmpty()) {
+        return ". Its shapes are those of "
+            + name
+            + ": --arch "
+            + name
+            + "-quickgelu for OpenAI-trained weights, --arch "
+            + name
+            + " for most others";
+      }
+    } catch (ClipException e) {
+      // shapes of no known CLIP: no hint
+    }
+    return "";
   }
 
   /**

@@ -35,11 +35,15 @@ public record CheckpointListing(String format, Map<String, long[]> shapes) {
     String path = checkpoint.toAbsolutePath().toString();
     byte[] error = new byte[4096];
     try (SizeTPointer needed = new SizeTPointer(1)) {
+      needed.put(0L);
       byte[] listing = new byte[1 << 16];
       int status =
           ClipFacade.clip4j_checkpoint_describe(
               path, listing, listing.length, needed, error, error.length);
-      if (status != 0 && needed.get() > listing.length) {
+      // A listing larger than the buffer: the call said how much it needs.
+      if (status == ErrorCode.INVALID_ARGUMENT.status()
+          && needed.get() > listing.length
+          && needed.get() < Integer.MAX_VALUE) {
         listing = new byte[(int) needed.get()];
         status =
             ClipFacade.clip4j_checkpoint_describe(
