@@ -49,12 +49,17 @@ def perturb(model, seed):
     return model.eval()
 
 
+CLIP4J = [str(ROOT / "bin" / "clip4j")]
+
+
 def run_clip4j(model_args, work):
-    common = [str(ROOT / "bin" / "clip4j"), "embed", "--raw", "--verbose", "--threads", "2", *model_args]
+    common = [*CLIP4J, "embed", "--raw", "--verbose", "--threads", "2", *model_args]
     results, load_seconds = [], None
     for flag, inputs in [("--image", [str(PHOTOS / f) for f in IMAGES]), ("--text", TEXTS)]:
         out = work / "clip4j.jsonl"
-        done = subprocess.run(common + ["--output", str(out), flag, *inputs], check=True, capture_output=True, text=True)
+        done = subprocess.run(common + ["--output", str(out), flag, *inputs], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"clip4j failed ({done.returncode}): {done.stderr.strip()}")
         match = re.search(r"loaded .* in ([0-9.]+) s", done.stderr)
         load_seconds = float(match.group(1)) if match else None
         results.append(torch.tensor([json.loads(line)["embedding"] for line in out.read_text().splitlines()]))
@@ -137,10 +142,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", type=Path, default=Path("/tmp/clip4j-full-size"))
     parser.add_argument("--formats", default="folder,bin,openai,hf")
+    parser.add_argument("--clip4j", default=None, help="the clip4j command to run (default: bin/clip4j)")
     parser.add_argument("archs", nargs="*", default=ALL)
     args = parser.parse_args()
     torch.set_num_threads(2)
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.clip4j:
+        CLIP4J[:] = args.clip4j.split()
     for arch in args.archs:
         for fmt in args.formats.split(","):
             if fmt == "hf" and not arch.startswith("ViT"):

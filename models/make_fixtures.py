@@ -205,9 +205,32 @@ def make_hub_folder():
     loaded.eval()
     save_expected(name, expected_outputs(loaded, transform, ALL_IMAGES), {"checkpoint": name})
     save_crops(transform, ALL_IMAGES, FIXTURES / "expected" / "crops-224")
+    save_zero_shot(name, loaded, transform)
     # One image's floats, to check the normalisation arithmetic bit for bit.
     pixels = transform(open_as_clip4j(IMAGES / "astronaut.jpg")).numpy().astype(np.float32)
     np.save(FIXTURES / "expected" / "astronaut-224.npy", pixels)
+
+
+ZERO_SHOT_LABELS = ["cat", "astronaut", "rocket", "cup of coffee", "horse"]
+
+
+def save_zero_shot(name, model, transform):
+    """open_clip's zero-shot classifier over the 80 ImageNet templates, and its softmax scores."""
+    from open_clip.zero_shot_classifier import build_zero_shot_classifier
+    from open_clip.zero_shot_metadata import OPENAI_IMAGENET_TEMPLATES
+
+    tokenizer = open_clip.get_tokenizer("ViT-B-32")
+    with torch.no_grad():
+        weights = build_zero_shot_classifier(model, tokenizer, ZERO_SHOT_LABELS, OPENAI_IMAGENET_TEMPLATES,
+                                             num_classes_per_batch=None)
+        scores = {}
+        for image in ["chelsea.png", "rocket.jpg", "astronaut.jpg", "horse.png"]:
+            features = model.encode_image(transform(open_as_clip4j(IMAGES / image)).unsqueeze(0), normalize=True)
+            logits = model.logit_scale.exp() * features @ weights
+            scores[image] = {"softmax": logits.softmax(-1)[0].tolist(), "cosine": (features @ weights)[0].tolist()}
+    path = FIXTURES / "expected" / f"{name}-zero-shot.json"
+    path.write_text(json.dumps({"labels": ZERO_SHOT_LABELS, "templates": "openai",
+                                "class_embeddings": weights.T.tolist(), "images": scores}))
 
 
 def make_variants_folder():

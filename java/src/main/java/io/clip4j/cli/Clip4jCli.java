@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       EmbedCommand.class,
       TokenizeCommand.class,
       PreprocessCommand.class,
-      ModelsCommand.class
+      ModelsCommand.class,
+      ClassifyCommand.class
     })
 public final class Clip4jCli {
   private Clip4jCli() {}

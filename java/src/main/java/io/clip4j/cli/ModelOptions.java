@@ -11,11 +11,16 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
   @Option(
       names = "--model",
-      required = true,
       paramLabel = "PATH",
       description =
-          "An open_clip model folder, or a .safetensors/.bin/.pt weights file (with --arch).")
+          "An open_clip or Hugging Face model folder, OpenAI's .pt file, or a .safetensors/.bin/.pt"
+              + " state dict (with --arch). Default: the bundled Fashion-MNIST demo model.")
   Path model;
+
+  /** The --model path, or the bundled demo model's. */
+  Path modelPath() {
+    return model != null ? model : io.clip4j.DemoModel.path();
+  }
 
   @Option(
       names = "--arch",
@@ -62,6 +67,6 @@ final class ModelOptions {
             .normalize(normalize)
             .architecture(architecture)
             .build();
-    return ClipModel.load(model, options);
+    return ClipModel.load(modelPath(), options);
   }
 }

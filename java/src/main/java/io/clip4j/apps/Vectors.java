@@ -1,0 +1,43 @@
+package io.clip4j.apps;
+
+/** The little vector arithmetic the apps share. */
+final class Vectors {
+  private Vectors() {}
+
+  static float dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += (double) a[i] * b[i];
+    }
+    return (float) sum;
+  }
+
+  /** {@code v / max(||v||, 1e-12)}, as torch.nn.functional.normalize. */
+  static float[] normalized(float[] v) {
+    double norm = Math.sqrt(dot(v, v));
+    double scale = 1.0 / Math.max(norm, 1e-12);
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) (v[i] * scale);
+    }
+    return out;
+  }
+
+  static float[] softmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    double[] e = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      e[i] = Math.exp(logits[i] - max);
+      sum += e[i];
+    }
+    float[] out = new float[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = (float) (e[i] / sum);
+    }
+    return out;
+  }
+}
