@@ -29,6 +29,20 @@ public final class DemoModel {
           "bag",
           "ankle boot");
 
+  /** The caption templates the demo model was trained with; zero-shot works best with them. */
+  public static final java.util.List<String> TEMPLATES =
+      java.util.List.of(
+          "a photo of a {}.",
+          "a picture of a {}.",
+          "an image of a {}.",
+          "a black and white photo of a {}.",
+          "a product photo of a {}.",
+          "a low resolution photo of a {}.",
+          "a grayscale picture of a {}.",
+          "a {} on a black background.",
+          "a photo of the {}.",
+          "a small photo of a {}.");
+
   private DemoModel() {}
 
   /** Loads the demo model with {@code options}. */

@@ -60,7 +60,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> prompts = templates();
+    List<String> prompts =
+        templates == null || templates.isEmpty() ? PromptTemplates.SIMPLE : templates(templates);
     List<String> cleanLabels = labels.stream().map(String::strip).toList();
     try (ClipModel model = modelOptions.load(true);
         JsonLines out = new JsonLines(null)) {
@@ -89,12 +90,10 @@ final class ClassifyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<String> templates() throws java.io.IOException {
-    if (templates == null || templates.isEmpty()) {
-      return PromptTemplates.SIMPLE;
-    }
+  /** Resolves --templates values: openai, simple, a file, or literal templates. */
+  static List<String> templates(List<String> values) throws java.io.IOException {
     List<String> out = new ArrayList<>();
-    for (String t : templates) {
+    for (String t : values) {
       if (t.equals("openai")) {
         out.addAll(PromptTemplates.openAiImageNet());
       } else if (t.equals("simple")) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       TokenizeCommand.class,
       PreprocessCommand.class,
       ModelsCommand.class,
-      ClassifyCommand.class
+      ClassifyCommand.class,
+      EvalCommand.class
     })
 public final class Clip4jCli {
   private Clip4jCli() {}
