@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       PreprocessCommand.class,
       ModelsCommand.class,
       ClassifyCommand.class,
-      EvalCommand.class
+      EvalCommand.class,
+      RetrieveCommand.class
     })
 public final class Clip4jCli {
   private Clip4jCli() {}
