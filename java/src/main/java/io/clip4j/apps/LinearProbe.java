@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class LinearProbe {
   /** The penalties tried, as in a log-spaced sweep of scikit-learn's C. */
-  public static final double[] LAMBDAS = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
+  public static final double[] LAMBDAS = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8};
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

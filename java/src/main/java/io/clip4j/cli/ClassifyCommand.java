@@ -58,6 +58,12 @@ final class ClassifyCommand implements Callable<Integer> {
       description = "Labels per image (default: ${DEFAULT-VALUE}).")
   int topK;
 
+  @Option(
+      names = "--chart-dir",
+      paramLabel = "DIR",
+      description = "Also draw each image with its labels as bars: DIR/<image>.labels.png.")
+  Path chartDir;
+
   @Override
   public Integer call() throws Exception {
     List<String> prompts =
@@ -84,6 +90,9 @@ final class ClassifyCommand implements Callable<Integer> {
           line.put("image", files.get(i).toString());
           line.put("predictions", predictions);
           out.write(line);
+          if (chartDir != null) {
+            drawChart(files.get(i), results.get(i));
+          }
         }
       }
     }
@@ -105,5 +114,17 @@ final class ClassifyCommand implements Callable<Integer> {
       }
     }
     return PromptTemplates.validate(out);
+  }
+
+  private void drawChart(Path image, List<Prediction> predictions) throws java.io.IOException {
+    java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(image.toFile());
+    if (picture == null) {
+      System.err.println("clip4j: no chart for " + image + " (Java cannot draw this image format)");
+      return;
+    }
+    Files.createDirectories(chartDir);
+    Path png = chartDir.resolve(image.getFileName() + ".labels.png");
+    io.clip4j.apps.Charts.labelledImage(picture, predictions, png);
+    System.err.println("clip4j: wrote " + png);
   }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       ClassifyCommand.class,
       EvalCommand.class,
-      RetrieveCommand.class
+      RetrieveCommand.class,
+      ProbeCommand.class
     })
 public final class Clip4jCli {
   private Clip4jCli() {}
