@@ -24,7 +24,7 @@ open_clip = import_open_clip()
 from open_clip.zero_shot_classifier import build_zero_shot_classifier  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-DEMO = HERE / "demo" / "fashion-clip"
+DEMO = HERE.parent / "java" / "src" / "main" / "resources" / "io" / "clip4j" / "demo" / "fashion-clip"
 DATA = Path("/usr/share/datasets/fashion-mnist")
 
 

@@ -3,7 +3,7 @@ training split (Debian's dataset-fashion-mnist, MIT), captions made from templat
 class names. Runs on a 2-core CPU within the time budget and writes an open_clip hub folder.
 
     apt-get install dataset-fashion-mnist
-    models/.pyenv/bin/python models/train_demo_model.py --minutes 18 --out models/demo/fashion-clip
+    models/.pyenv/bin/python models/train_demo_model.py --minutes 18   # writes into the jar resources
 """
 import argparse
 import gzip
@@ -62,7 +62,7 @@ def preprocess_all(images):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=18)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "demo" / "fashion-clip")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "java/src/main/resources/io/clip4j/demo/fashion-clip")
     parser.add_argument("--batch", type=int, default=256)
     args = parser.parse_args()
     torch.set_num_threads(2)

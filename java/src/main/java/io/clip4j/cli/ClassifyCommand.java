@@ -48,7 +48,7 @@ final class ClassifyCommand implements Callable<Integer> {
       description =
           "Prompt templates: 'openai' (the CLIP paper's 80 ImageNet templates), 'simple' ('a photo of"
               + " a {}.'), a file with one template a line, or templates with {} for the label."
-              + " Default: simple.")
+              + " Default: simple (the demo model's own templates for the demo model).")
   List<String> templates;
 
   @Option(
@@ -67,7 +67,9 @@ final class ClassifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> prompts =
-        templates == null || templates.isEmpty() ? PromptTemplates.SIMPLE : templates(templates);
+        templates != null && !templates.isEmpty()
+            ? templates(templates)
+            : modelOptions.model == null ? io.clip4j.DemoModel.TEMPLATES : PromptTemplates.SIMPLE;
     List<String> cleanLabels = labels.stream().map(String::strip).toList();
     try (ClipModel model = modelOptions.load(true);
         JsonLines out = new JsonLines(null)) {
