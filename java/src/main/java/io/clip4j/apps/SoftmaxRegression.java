@@ -5,7 +5,7 @@ package io.clip4j.apps;
  * L-BFGS as scikit-learn's LogisticRegression(multi_class="multinomial", solver="lbfgs") fits it:
  * minimise mean cross-entropy + lambda / 2 * ||W||^2. Deterministic; not thread-safe while fitting.
  */
-final class SoftmaxRegression {
+final class SoftmaxRegression implements ProbeModel {
   private static final int HISTORY = 10;
 
   final int features;
@@ -28,8 +28,24 @@ final class SoftmaxRegression {
     return model;
   }
 
+  @Override
+  public int features() {
+    return features;
+  }
+
+  @Override
+  public int classes() {
+    return classes;
+  }
+
+  @Override
+  public double[] parameters() {
+    return parameters;
+  }
+
   /** Class probabilities of one sample. */
-  double[] probabilities(float[] sample) {
+  @Override
+  public double[] probabilities(float[] sample) {
     double[] logits = new double[classes];
     for (int c = 0; c < classes; c++) {
       double z = parameters[classes * features + c];
@@ -51,17 +67,6 @@ final class SoftmaxRegression {
       logits[c] /= sum;
     }
     return logits;
-  }
-
-  int predict(float[] sample) {
-    double[] p = probabilities(sample);
-    int best = 0;
-    for (int c = 1; c < classes; c++) {
-      if (p[c] > p[best]) {
-        best = c;
-      }
-    }
-    return best;
   }
 
   /** Objective value; writes its gradient into {@code gradient}. */

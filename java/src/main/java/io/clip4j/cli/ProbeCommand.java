@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,6 +49,20 @@ final class ProbeCommand {
     @Option(names = "--max-iterations", defaultValue = "300", paramLabel = "N")
     int maxIterations;
 
+    @Option(
+        names = "--mlp",
+        defaultValue = "0",
+        paramLabel = "HIDDEN",
+        description = "Fit a small MLP with HIDDEN ReLU units instead of logistic regression.")
+    int mlpHidden;
+
+    @Option(
+        names = "--epochs",
+        defaultValue = "40",
+        paramLabel = "N",
+        description = "MLP: at most N epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
     @Override
     public Integer call() throws Exception {
       try (ClipModel model = modelOptions.load(true)) {
@@ -55,20 +70,20 @@ final class ProbeCommand {
         int n = dataset.count(set);
         float[][] embeddings = DatasetOptions.embed(model, set, n);
         int[] labels = DatasetOptions.labels(set, n);
+        Consumer<String> log = m -> System.err.println("clip4j: " + m);
+        String name = model.info().architecture();
         LinearProbe probe =
-            LinearProbe.train(
-                set.classes(),
-                model.info().architecture(),
-                embeddings,
-                labels,
-                validation,
-                maxIterations,
-                m -> System.err.println("clip4j: " + m));
+            mlpHidden > 0
+                ? LinearProbe.trainMlp(
+                    set.classes(), name, embeddings, labels, mlpHidden, validation, epochs, log)
+                : LinearProbe.train(
+                    set.classes(), name, embeddings, labels, validation, maxIterations, log);
         probe.save(output);
         ClassificationMetrics fit = probe.evaluate(embeddings, labels);
         System.out.printf(
             java.util.Locale.ROOT,
-            "lambda %.0e chosen; training accuracy %.4f on %d images; saved %s%n",
+            "%s probe, lambda %.0e; training accuracy %.4f on %d images; saved %s%n",
+            probe.kind(),
             probe.lambda(),
             fit.accuracy(),
             n,

@@ -103,4 +103,34 @@ class LinearProbeTest {
     assertEquals(1.0, m.f1(2), 1e-12);
     assertEquals(1, m.confusion()[1][0]);
   }
+
+  /** XOR of two coordinates: no linear classifier does better than chance, a small MLP does. */
+  @Test
+  void theMlpOptionLearnsWhatALinearProbeCannot() throws IOException {
+    java.util.Random random = new java.util.Random(3);
+    int n = 800;
+    float[][] x = new float[n][];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      float a = random.nextFloat() * 2 - 1;
+      float b = random.nextFloat() * 2 - 1;
+      x[i] = new float[] {a, b, random.nextFloat() * 0.1f};
+      y[i] = (a > 0) == (b > 0) ? 0 : 1;
+    }
+    List<String> classes = List.of("same sign", "different sign");
+    LinearProbe linear = LinearProbe.train(classes, "test", x, y, 0.25, 300, m -> {});
+    LinearProbe mlp = LinearProbe.trainMlp(classes, "test", x, y, 32, 0.25, 60, m -> {});
+    double linearAccuracy = linear.evaluate(x, y).accuracy();
+    double mlpAccuracy = mlp.evaluate(x, y).accuracy();
+    assertTrue(linearAccuracy < 0.65, "a linear probe cannot learn XOR: " + linearAccuracy);
+    assertTrue(mlpAccuracy > 0.9, "the MLP should: " + mlpAccuracy);
+    assertEquals("mlp", mlp.kind());
+    Path file = dir.resolve("mlp.json");
+    mlp.save(file);
+    LinearProbe loaded = LinearProbe.load(file);
+    assertEquals("mlp", loaded.kind());
+    for (float[] sample : x) {
+      assertEquals(mlp.predict(sample), loaded.predict(sample));
+    }
+  }
 }
