@@ -8,7 +8,6 @@ build_zero_shot_classifier over the demo's ten training templates.
 
     models/.pyenv/bin/python models/demo_reference.py
 """
-import gzip
 import json
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fashion_mnist import DATA, read_idx  # noqa: E402
 from reference import import_open_clip  # noqa: E402
 
 open_clip = import_open_clip()
@@ -25,15 +25,8 @@ from open_clip.zero_shot_classifier import build_zero_shot_classifier  # noqa: E
 
 HERE = Path(__file__).resolve().parent
 DEMO = HERE.parent / "java" / "src" / "main" / "resources" / "io" / "clip4j" / "demo" / "fashion-clip"
-DATA = Path("/usr/share/datasets/fashion-mnist")
 
 
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def main():

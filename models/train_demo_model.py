@@ -6,7 +6,6 @@ class names. Runs on a 2-core CPU within the time budget and writes an open_clip
     models/.pyenv/bin/python models/train_demo_model.py --minutes 18   # writes into the jar resources
 """
 import argparse
-import gzip
 import json
 import math
 import random
@@ -20,12 +19,12 @@ from PIL import Image
 from safetensors.torch import save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fashion_mnist import DATA, read_idx  # noqa: E402
 from reference import import_open_clip  # noqa: E402
 
 open_clip = import_open_clip()
 from open_clip.loss import ClipLoss  # noqa: E402
 
-DATA = Path("/usr/share/datasets/fashion-mnist")
 CLASSES = ["t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"]
 TEMPLATES = [
     "a photo of a {}.", "a picture of a {}.", "an image of a {}.", "a black and white photo of a {}.",
@@ -42,12 +41,6 @@ MODEL_CFG = {
 }
 
 
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def preprocess_all(images):

@@ -22,18 +22,7 @@ public final class FashionMnist implements LabeledImages {
   public static final Path DEBIAN_LOCATION = Path.of("/usr/share/datasets/fashion-mnist");
 
   /** The ten classes in label order, named as the demo model was trained. */
-  public static final List<String> CLASSES =
-      List.of(
-          "t-shirt",
-          "trouser",
-          "pullover",
-          "dress",
-          "coat",
-          "sandal",
-          "shirt",
-          "sneaker",
-          "bag",
-          "ankle boot");
+  public static final List<String> CLASSES = io.clip4j.DemoModel.LABELS;
 
   private final String split;
   private final int rows;

@@ -78,24 +78,14 @@ final class SmallMlp implements ProbeModel {
     int w2 = hidden * features + hidden;
     int b2 = w2 + classes * hidden;
     double[] z = new double[classes];
-    double max = Double.NEGATIVE_INFINITY;
     for (int c = 0; c < classes; c++) {
       double v = parameters[b2 + c];
       for (int u = 0; u < hidden; u++) {
         v += parameters[w2 + c * hidden + u] * h[u];
       }
       z[c] = v;
-      max = Math.max(max, v);
     }
-    double sum = 0;
-    for (int c = 0; c < classes; c++) {
-      z[c] = Math.exp(z[c] - max);
-      sum += z[c];
-    }
-    for (int c = 0; c < classes; c++) {
-      z[c] /= sum;
-    }
-    return z;
+    return Vectors.softmaxInPlace(z);
   }
 
   @Override

@@ -54,19 +54,7 @@ final class SoftmaxRegression implements ProbeModel {
       }
       logits[c] = z;
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (double z : logits) {
-      max = Math.max(max, z);
-    }
-    double sum = 0;
-    for (int c = 0; c < classes; c++) {
-      logits[c] = Math.exp(logits[c] - max);
-      sum += logits[c];
-    }
-    for (int c = 0; c < classes; c++) {
-      logits[c] /= sum;
-    }
-    return logits;
+    return Vectors.softmaxInPlace(logits);
   }
 
   /** Objective value; writes its gradient into {@code gradient}. */

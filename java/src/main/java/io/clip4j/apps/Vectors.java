@@ -23,6 +23,23 @@ final class Vectors {
     return out;
   }
 
+  /** Turns {@code logits} into probabilities in place (max-shifted for stability). */
+  static double[] softmaxInPlace(double[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double z : logits) {
+      max = Math.max(max, z);
+    }
+    double sum = 0;
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = Math.exp(logits[i] - max);
+      sum += logits[i];
+    }
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] /= sum;
+    }
+    return logits;
+  }
+
   static float[] softmax(float[] logits) {
     double max = Double.NEGATIVE_INFINITY;
     for (float l : logits) {

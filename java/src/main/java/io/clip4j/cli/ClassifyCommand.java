@@ -74,7 +74,7 @@ final class ClassifyCommand implements Callable<Integer> {
     try (ClipModel model = modelOptions.load(true);
         JsonLines out = new JsonLines(null)) {
       ZeroShotClassifier classifier = ZeroShotClassifier.build(model, cleanLabels, prompts);
-      int batch = modelOptions.batch;
+      int batch = modelOptions.batch();
       for (int start = 0; start < images.size(); start += batch) {
         List<Path> files = images.subList(start, Math.min(images.size(), start + batch));
         List<List<Prediction>> results =

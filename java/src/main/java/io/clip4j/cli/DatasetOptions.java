@@ -25,7 +25,7 @@ final class DatasetOptions {
   @Option(
       names = "--split",
       paramLabel = "t10k|train",
-      description = "IDX split (default: train to fit a probe, t10k otherwise).")
+      description = "IDX split: t10k or train (default: train to fit a probe, t10k otherwise).")
   String split;
 
   @Option(

@@ -57,7 +57,7 @@ final class EmbedCommand implements Callable<Integer> {
             model.info().parameterCount(),
             (loaded - started) / 1e9);
       }
-      int batch = modelOptions.batch;
+      int batch = modelOptions.batch();
       if (inputs.images != null) {
         for (int start = 0; start < inputs.images.size(); start += batch) {
           List<Path> files =

@@ -25,7 +25,7 @@ final class TokenizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ResolvedCheckpoint checkpoint =
-        CheckpointResolver.resolve(modelOptions.modelPath(), modelOptions.architecture);
+        CheckpointResolver.resolve(modelOptions.modelPath(), modelOptions.architecture());
     ModelConfig config = checkpoint.config();
     List<String> inputs = texts.read();
     if (inputs.isEmpty()) {

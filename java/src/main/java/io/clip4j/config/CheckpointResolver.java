@@ -156,7 +156,8 @@ public final class CheckpointResolver {
         architecture, OpenClipConfigReader.builtIn(architecture), null);
   }
 
-  private static JsonNode readJson(Path file) {
+  /** A JSON object from {@code file}, or a ClipException naming the file. */
+  static JsonNode readJson(Path file) {
     try {
       JsonNode root = JSON.readTree(file.toFile());
       if (root == null || !root.isObject()) {

@@ -261,16 +261,7 @@ final class HuggingFaceFolder {
   }
 
   private static JsonNode read(Path file) {
-    try {
-      JsonNode root = JSON.readTree(file.toFile());
-      if (root == null || !root.isObject()) {
-        throw new ClipException(ErrorCode.BAD_CHECKPOINT, file + " does not hold a JSON object");
-      }
-      return root;
-    } catch (IOException e) {
-      throw new ClipException(
-          ErrorCode.BAD_CHECKPOINT, file + " is not valid JSON: " + e.getMessage(), e);
-    }
+    return CheckpointResolver.readJson(file);
   }
 
   private static ClipException bad(String name, String what) {

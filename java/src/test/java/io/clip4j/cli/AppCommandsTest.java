@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
@@ -22,28 +19,13 @@ class AppCommandsTest {
   private static final Path IMAGES = ROOT.resolve("models/fixtures/images");
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Clip4jCli.run(args);
-      return new Result(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRunner.Result run(String... args) {
+    return CliRunner.run(args);
   }
 
   @Test
   void classifyPrintsPredictionsBestFirstAndDrawsCharts() throws Exception {
-    Result r =
+    CliRunner.Result r =
         run(
             "classify",
             "--model",
@@ -67,7 +49,7 @@ class AppCommandsTest {
 
   @Test
   void badInputGetsOneLineErrors() throws Exception {
-    Result noSlot =
+    CliRunner.Result noSlot =
         run(
             "classify",
             "--model",
@@ -81,26 +63,28 @@ class AppCommandsTest {
     assertEquals(1, noSlot.code());
     assertTrue(noSlot.err().contains("has no {} for the label"), noSlot.err());
 
-    Result missingData = run("eval", "--model", MODEL, "--data", dir.resolve("nowhere").toString());
+    CliRunner.Result missingData =
+        run("eval", "--model", MODEL, "--data", dir.resolve("nowhere").toString());
     assertEquals(1, missingData.code());
     assertTrue(missingData.err().contains("no such folder"), missingData.err());
 
     Files.createDirectories(dir.resolve("only-one-class/cat"));
     Files.copy(IMAGES.resolve("chelsea.png"), dir.resolve("only-one-class/cat/1.png"));
-    Result oneClass =
+    CliRunner.Result oneClass =
         run("eval", "--model", MODEL, "--data", dir.resolve("only-one-class").toString());
     assertEquals(1, oneClass.code());
     assertTrue(oneClass.err().contains("at least two class subfolders"), oneClass.err());
 
     Path captions = dir.resolve("captions.tsv");
     Files.writeString(captions, "no tab on this line\n");
-    Result badCaptions = run("retrieve", "--model", MODEL, "--captions", captions.toString());
+    CliRunner.Result badCaptions =
+        run("retrieve", "--model", MODEL, "--captions", captions.toString());
     assertEquals(1, badCaptions.code());
     assertTrue(badCaptions.err().contains("image<TAB>caption"), badCaptions.err());
 
     Path probe = dir.resolve("probe.json");
     Files.writeString(probe, "[]");
-    Result badProbe =
+    CliRunner.Result badProbe =
         run(
             "probe",
             "apply",
@@ -127,7 +111,7 @@ class AppCommandsTest {
       Files.createDirectories(data.resolve(c[0]));
       Files.copy(IMAGES.resolve(c[1]), data.resolve(c[0]).resolve(c[1]));
     }
-    Result eval =
+    CliRunner.Result eval =
         run(
             "eval",
             "--model",
@@ -142,7 +126,7 @@ class AppCommandsTest {
       assertTrue(Files.size(dir.resolve("eval").resolve(f)) > 0, f);
     }
     Path probe = dir.resolve("probe.json");
-    Result train =
+    CliRunner.Result train =
         run(
             "probe",
             "train",
@@ -155,7 +139,7 @@ class AppCommandsTest {
             "--validation",
             "0.5");
     assertEquals(0, train.code(), train.err());
-    Result evaluate =
+    CliRunner.Result evaluate =
         run(
             "probe",
             "evaluate",

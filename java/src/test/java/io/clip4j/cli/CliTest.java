@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.ClipModel;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,28 +24,13 @@ class CliTest {
   private static final String IMAGE = ROOT.resolve("models/fixtures/images/chelsea.png").toString();
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Clip4jCli.run(args);
-      return new Result(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRunner.Result run(String... args) {
+    return CliRunner.run(args);
   }
 
   @Test
   void embedPrintsTheApisEmbeddings() throws Exception {
-    Result r = run("embed", "--model", MODEL, "--image", IMAGE, "--batch", "2");
+    CliRunner.Result r = run("embed", "--model", MODEL, "--image", IMAGE, "--batch", "2");
     assertEquals(0, r.code(), r.err());
     JsonNode line = new ObjectMapper().readTree(r.out().strip());
     assertEquals(IMAGE, line.get("input").asText());
@@ -64,11 +47,12 @@ class CliTest {
   void textsFileAndTokenizeAndPreprocess() throws Exception {
     Path texts = dir.resolve("texts.txt");
     Files.writeString(texts, "a cat\na dog\n");
-    Result embed = run("embed", "--model", MODEL, "--texts-file", texts.toString(), "--raw");
+    CliRunner.Result embed =
+        run("embed", "--model", MODEL, "--texts-file", texts.toString(), "--raw");
     assertEquals(0, embed.code(), embed.err());
     assertEquals(2, embed.out().strip().split("\n").length);
 
-    Result tokens = run("tokenize", "--model", MODEL, "--text", "a photo of a cat");
+    CliRunner.Result tokens = run("tokenize", "--model", MODEL, "--text", "a photo of a cat");
     assertEquals(0, tokens.code(), tokens.err());
     JsonNode ids = new ObjectMapper().readTree(tokens.out().strip()).get("ids");
     assertEquals(77, ids.size());
@@ -76,7 +60,8 @@ class CliTest {
     assertEquals(320, ids.get(1).asInt());
 
     Path npy = dir.resolve("pixels.npy");
-    Result pre = run("preprocess", "--model", MODEL, "--image", IMAGE, "--output", npy.toString());
+    CliRunner.Result pre =
+        run("preprocess", "--model", MODEL, "--image", IMAGE, "--output", npy.toString());
     assertEquals(0, pre.code(), pre.err());
     byte[] bytes = Files.readAllBytes(npy);
     assertEquals(3 * 224 * 224 * 4, bytes.length - 128);
@@ -86,17 +71,19 @@ class CliTest {
 
   @Test
   void failuresPrintOneLineAndExitNonZero() {
-    Result missing = run("embed", "--model", dir.resolve("none").toString(), "--text", "x");
+    CliRunner.Result missing =
+        run("embed", "--model", dir.resolve("none").toString(), "--text", "x");
     assertEquals(1, missing.code());
     assertEquals(1, missing.err().strip().split("\n").length, missing.err());
     assertTrue(
         missing.err().startsWith("clip4j: error: IO_ERROR: no such file or folder"), missing.err());
 
-    Result badImage = run("embed", "--model", MODEL, "--image", ROOT.resolve("pom.xml").toString());
+    CliRunner.Result badImage =
+        run("embed", "--model", MODEL, "--image", ROOT.resolve("pom.xml").toString());
     assertEquals(1, badImage.code());
     assertTrue(badImage.err().contains("BAD_IMAGE: " + ROOT.resolve("pom.xml")), badImage.err());
 
-    Result usage = run("embed", "--model", MODEL);
+    CliRunner.Result usage = run("embed", "--model", MODEL);
     assertEquals(2, usage.code());
   }
 }

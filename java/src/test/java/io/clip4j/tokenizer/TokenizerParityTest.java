@@ -29,9 +29,12 @@ class TokenizerParityTest {
           System.getProperty("clip4j.repo", "."),
           "models/fixtures/expected/tokenizer_corpus.jsonl.gz");
 
-  @Test
-  void idsEqualOpenClipOnTheCorpus() throws IOException {
-    ClipTokenizer tokenizer = ClipTokenizer.clipVocabulary();
+  /** How a corpus compared: counts and the first mismatches, readable. */
+  private record Comparison(int compared, int skipped, List<String> mismatches) {}
+
+  /** Tokenizes every corpus string; entries flagged mojibake_repair are skipped if asked. */
+  private static Comparison compare(Path corpus, ClipTokenizer tokenizer, boolean skipMojibake)
+      throws IOException {
     ObjectMapper json = new ObjectMapper();
     int compared = 0;
     int skipped = 0;
@@ -39,11 +42,11 @@ class TokenizerParityTest {
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(CORPUS)), StandardCharsets.UTF_8))) {
+                new GZIPInputStream(Files.newInputStream(corpus)), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         JsonNode entry = json.readTree(line);
-        if (entry.get("mojibake_repair").asBoolean()) {
+        if (skipMojibake && entry.path("mojibake_repair").asBoolean()) {
           skipped++;
           continue;
         }
@@ -64,15 +67,26 @@ class TokenizerParityTest {
         }
       }
     }
-    System.out.printf(
-        "tokenizer corpus: %d compared, %d mismatches, %d skipped (mojibake repair)%n",
-        compared, mismatches.size(), skipped);
-    assertTrue(compared >= 2000, "corpus too small: " + compared);
-    assertTrue(skipped <= 5, "more strings than expected depend on mojibake repair: " + skipped);
+    return new Comparison(compared, skipped, mismatches);
+  }
+
+  private static void assertNoMismatches(Comparison c) {
+    assertTrue(c.compared() >= 2000, "corpus too small: " + c.compared());
     assertEquals(
         List.of(),
-        mismatches.subList(0, Math.min(10, mismatches.size())),
-        mismatches.size() + " mismatches");
+        c.mismatches().subList(0, Math.min(10, c.mismatches().size())),
+        c.mismatches().size() + " mismatches");
+  }
+
+  @Test
+  void idsEqualOpenClipOnTheCorpus() throws IOException {
+    Comparison c = compare(CORPUS, ClipTokenizer.clipVocabulary(), true);
+    System.out.printf(
+        "tokenizer corpus: %d compared, %d mismatches, %d skipped (mojibake repair)%n",
+        c.compared(), c.mismatches().size(), c.skipped());
+    assertTrue(
+        c.skipped() <= 5, "more strings than expected depend on mojibake repair: " + c.skipped());
+    assertNoMismatches(c);
   }
 
   /**
@@ -84,41 +98,11 @@ class TokenizerParityTest {
     Path folder = Path.of(System.getProperty("clip4j.repo", "."), "models/fixtures/hf-tiny");
     ClipTokenizer tokenizer =
         io.clip4j.config.CheckpointResolver.resolve(folder, null).tokenizerOrDefault();
-    Path corpus = CORPUS.resolveSibling("tokenizer_corpus_hf.jsonl.gz");
-    ObjectMapper json = new ObjectMapper();
-    int compared = 0;
-    List<String> mismatches = new ArrayList<>();
-    try (BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(corpus)), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        JsonNode entry = json.readTree(line);
-        long[] expected = new long[77];
-        for (int i = 0; i < entry.get("ids").size(); i++) {
-          expected[i] = entry.get("ids").get(i).asLong();
-        }
-        String text = entry.get("text").asText();
-        long[] actual = tokenizer.tokenize(text, 77);
-        compared++;
-        if (!Arrays.equals(expected, actual)) {
-          mismatches.add(
-              abbreviate(text)
-                  + "\n  expected "
-                  + Arrays.toString(expected)
-                  + "\n  actual   "
-                  + Arrays.toString(actual));
-        }
-      }
-    }
+    Comparison c = compare(CORPUS.resolveSibling("tokenizer_corpus_hf.jsonl.gz"), tokenizer, false);
     System.out.printf(
-        "Hugging Face tokenizer corpus: %d compared, %d mismatches%n", compared, mismatches.size());
-    assertTrue(compared >= 2000, "corpus too small: " + compared);
-    assertEquals(
-        List.of(),
-        mismatches.subList(0, Math.min(10, mismatches.size())),
-        mismatches.size() + " mismatches");
+        "Hugging Face tokenizer corpus: %d compared, %d mismatches%n",
+        c.compared(), c.mismatches().size());
+    assertNoMismatches(c);
   }
 
   @Test
