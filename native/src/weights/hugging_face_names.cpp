@@ -2,8 +2,6 @@
 
 #include <ATen/ATen.h>
 
-#include <regex>
-
 #include "common/errors.h"
 
 namespace clip4j {
@@ -25,26 +23,54 @@ const std::map<std::string, std::string>& layer_names() {
   return names;
 }
 
+// "vision_model.encoder.layers.3.self_attn.q_proj.weight" split into its parts.
+struct LayerName {
+  bool vision = false;
+  std::string index;  // "3"
+  std::string part;   // "self_attn.q_proj"
+  std::string kind;   // "weight" or "bias"
+};
+
+bool parse_layer(const std::string& name, LayerName& out) {
+  std::string rest;
+  if (starts_with(name, "vision_model.encoder.layers.")) {
+    out.vision = true;
+    rest = name.substr(28);
+  } else if (starts_with(name, "text_model.encoder.layers.")) {
+    out.vision = false;
+    rest = name.substr(26);
+  } else {
+    return false;
+  }
+  const size_t dot = rest.find('.');
+  const size_t last = rest.rfind('.');
+  if (dot == std::string::npos || dot == 0 || last <= dot + 1) return false;
+  out.index = rest.substr(0, dot);
+  if (out.index.find_first_not_of("0123456789") != std::string::npos) return false;
+  out.part = rest.substr(dot + 1, last - dot - 1);
+  out.kind = rest.substr(last + 1);
+  return out.kind == "weight" || out.kind == "bias";
+}
+
 }  // namespace
 
 TensorMap hugging_face_to_open_clip(const TensorMap& in) {
   TensorMap out;
   // q, k and v of each layer, packed into in_proj in that order once all three are seen.
   std::map<std::string, std::map<std::string, at::Tensor>> qkv;
-  static const std::regex layer(
-      R"(^(vision_model|text_model)\.encoder\.layers\.(\d+)\.(.+)\.(weight|bias)$)");
   for (const auto& [name, tensor] : in) {
-    std::smatch m;
-    if (std::regex_match(name, m, layer)) {
-      const std::string tower = m[1] == "vision_model" ? "visual.transformer" : "transformer";
-      const std::string block = tower + ".resblocks." + m[2].str();
-      const std::string part = m[3], kind = m[4];
-      if (part == "self_attn.q_proj" || part == "self_attn.k_proj" || part == "self_attn.v_proj") {
-        qkv[block + ".attn.in_proj_" + kind][part.substr(10, 1)] = tensor;
+    LayerName layer;
+    if (parse_layer(name, layer)) {
+      const std::string tower = layer.vision ? "visual.transformer" : "transformer";
+      const std::string block = tower + ".resblocks." + layer.index;
+      if (layer.part == "self_attn.q_proj" || layer.part == "self_attn.k_proj" ||
+          layer.part == "self_attn.v_proj") {
+        qkv[block + ".attn.in_proj_" + layer.kind][layer.part.substr(10, 1)] = tensor;
         continue;
       }
-      const auto renamed = layer_names().find(part);
-      out[renamed == layer_names().end() ? name : block + "." + renamed->second + "." + kind] =
+      const auto renamed = layer_names().find(layer.part);
+      out[renamed == layer_names().end() ? name
+                                         : block + "." + renamed->second + "." + layer.kind] =
           tensor;
       continue;
     }
