@@ -41,19 +41,14 @@ final class Vectors {
   }
 
   static float[] softmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float l : logits) {
-      max = Math.max(max, l);
-    }
-    double sum = 0;
-    double[] e = new double[logits.length];
+    double[] p = new double[logits.length];
     for (int i = 0; i < logits.length; i++) {
-      e[i] = Math.exp(logits[i] - max);
-      sum += e[i];
+      p[i] = logits[i];
     }
+    softmaxInPlace(p);
     float[] out = new float[logits.length];
     for (int i = 0; i < logits.length; i++) {
-      out[i] = (float) (e[i] / sum);
+      out[i] = (float) p[i];
     }
     return out;
   }
