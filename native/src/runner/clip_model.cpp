@@ -5,7 +5,10 @@
 #include <c10/core/InferenceMode.h>
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstring>
+#include <exception>
+#include <thread>
 
 #include "common/errors.h"
 #include "models/modified_resnet.h"
@@ -185,17 +188,33 @@ void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, fl
   write_embeddings(image_tower_->encode(host.to(options_)), normalize, out);
 }
 
-// Runs `one(i)` for every image of the batch on libtorch's thread pool; a failure names its image.
+// Runs `one(i)` for every image of the batch, spread over up to libtorch's thread count: decoding
+// and resizing are independent per image. (ATen's parallel_for would need -fopenmp here, and with
+// it a second libgomp.) The lowest-numbered failure is reported, so errors do not depend on timing.
 static void for_each_image(int batch, const std::function<void(int64_t)>& one) {
-  at::parallel_for(0, batch, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; i++) {
+  const int workers = std::max(1, std::min(batch, at::get_num_threads()));
+  std::vector<std::exception_ptr> failures(static_cast<size_t>(batch));
+  const auto run = [&](int worker) {
+    for (int64_t i = worker; i < batch; i += workers) {
       try {
         one(i);
-      } catch (const BadImage& e) {
-        throw BadImage("image " + std::to_string(i) + ": " + e.what());
+      } catch (...) {
+        failures[size_t(i)] = std::current_exception();
       }
     }
-  });
+  };
+  std::vector<std::thread> threads;
+  for (int w = 1; w < workers; w++) threads.emplace_back(run, w);
+  run(0);
+  for (auto& t : threads) t.join();
+  for (int64_t i = 0; i < batch; i++) {
+    if (!failures[size_t(i)]) continue;
+    try {
+      std::rethrow_exception(failures[size_t(i)]);
+    } catch (const BadImage& e) {
+      throw BadImage("image " + std::to_string(i) + ": " + e.what());
+    }
+  }
 }
 
 void ClipModel::preprocess_encoded(const uint8_t* data, const int64_t* offsets, int batch,
