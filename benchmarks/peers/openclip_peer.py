@@ -1,0 +1,121 @@
+"""open_clip side of the benchmarks, run as a subprocess by the Java harness (benchmarks/src).
+
+    models/.pyenv/bin/python benchmarks/peers/openclip_peer.py --model FOLDER --image JPEG \
+        --threads N --batches 1,4 [--cases image-model,image-e2e,text-model,text-e2e] \
+        [--warmup-seconds 2] [--seconds 5] [--min-iterations 5] [--max-iterations 200] [--print-embedding]
+
+Cases, for each batch size B, under torch.inference_mode():
+  image-model  model.encode_image on the preprocessed image repeated B times (prepared untimed)
+  image-e2e    B x (PIL.Image.open(JPEG bytes in memory) -> preprocess), stack, encode_image
+  text-model   model.encode_text on the B prompts "a photo of a {i}", tokenized untimed
+  text-e2e     tokenizer(B prompts "a photo of a {i}") then encode_text
+Each case warms up for --warmup-seconds (at least one call), then records the wall time of each call
+(time.perf_counter_ns) until --seconds have passed or --max-iterations calls, and at least
+--min-iterations calls. Prints one JSON object on stdout; progress goes to stderr:
+  {"runtime": "open_clip", "versions": {...}, "threads": N,
+   "results": [{"case": "image-model", "batch": 1, "samples_ns": [...]}, ...]}
+--print-embedding adds "image_embedding": encode_image of the preprocessed image (not normalised).
+"""
+import argparse
+import io
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models"))
+from reference import import_open_clip  # noqa: E402
+
+open_clip = import_open_clip()
+
+CASES = ["image-model", "image-e2e", "text-model", "text-e2e"]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", required=True, help="open_clip folder (open_clip_config.json + weights)")
+    parser.add_argument("--image", required=True, help="JPEG file")
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--batches", default="1", help="comma list of batch sizes")
+    parser.add_argument("--cases", default=",".join(CASES), help="comma list of " + ",".join(CASES))
+    parser.add_argument("--warmup-seconds", type=float, default=2.0)
+    parser.add_argument("--seconds", type=float, default=5.0, help="measuring time budget per case and batch")
+    parser.add_argument("--min-iterations", type=int, default=5)
+    parser.add_argument("--max-iterations", type=int, default=200)
+    parser.add_argument("--print-embedding", action="store_true")
+    args = parser.parse_args()
+    args.batches = [int(b) for b in args.batches.split(",")]
+    args.cases = args.cases.split(",")
+    unknown = set(args.cases) - set(CASES)
+    if unknown:
+        parser.error(f"unknown cases {sorted(unknown)}; known: {CASES}")
+    return args
+
+
+def measure(fn, args):
+    start = time.perf_counter()
+    fn()
+    while time.perf_counter() - start < args.warmup_seconds:
+        fn()
+    samples = []
+    start = time.perf_counter()
+    while len(samples) < args.min_iterations or (
+            len(samples) < args.max_iterations and time.perf_counter() - start < args.seconds):
+        t = time.perf_counter_ns()
+        fn()
+        samples.append(time.perf_counter_ns() - t)
+    return samples
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    model, _, preprocess = open_clip.create_model_and_transforms("local-dir:" + args.model)
+    model.eval()
+    tokenizer = open_clip.get_tokenizer("local-dir:" + args.model)
+    jpeg = Path(args.image).read_bytes()
+    one = preprocess(Image.open(io.BytesIO(jpeg))).unsqueeze(0)
+
+    def image_e2e(b):
+        return model.encode_image(torch.stack([preprocess(Image.open(io.BytesIO(jpeg))) for _ in range(b)]))
+
+    def prompts(b):
+        # The same prompts as the Java harness (BenchCommand.PROMPT): a different number per row.
+        return [f"a photo of a {i}" for i in range(b)]
+
+    def text_e2e(b):
+        return model.encode_text(tokenizer(prompts(b)))
+
+    out = {"runtime": "open_clip",
+           "versions": {"open_clip": open_clip.__version__, "torch": torch.__version__,
+                        "python": platform.python_version()},
+           "threads": args.threads, "results": []}
+    with torch.inference_mode():
+        if args.print_embedding:
+            out["image_embedding"] = model.encode_image(one)[0].tolist()
+        for case in args.cases:
+            for b in args.batches:
+                if case == "image-model":
+                    pixels = one.repeat(b, 1, 1, 1)
+                    fn = lambda: model.encode_image(pixels)  # noqa: E731
+                elif case == "image-e2e":
+                    fn = lambda: image_e2e(b)  # noqa: E731
+                elif case == "text-model":
+                    tokens = tokenizer(prompts(b))
+                    fn = lambda: model.encode_text(tokens)  # noqa: E731
+                else:
+                    fn = lambda: text_e2e(b)  # noqa: E731
+                samples = measure(fn, args)
+                median = sorted(samples)[len(samples) // 2] / 1e6
+                print(f"{case} batch {b}: {len(samples)} calls, median {median:.1f} ms", file=sys.stderr)
+                out["results"].append({"case": case, "batch": b, "samples_ns": samples})
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

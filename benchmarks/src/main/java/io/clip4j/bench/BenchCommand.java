@@ -1,0 +1,219 @@
+package io.clip4j.bench;
+
+import io.clip4j.Device;
+import io.clip4j.MicroBatcher;
+import io.clip4j.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark harness: clip4j beside ONNX Runtime Java and open_clip, on the same weights and
+ * inputs, one runtime at a time in one run. benchmarks/bench is the launcher.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure clip4j beside ONNX Runtime Java and open_clip on the same weights.")
+public final class BenchCommand implements Callable<Integer> {
+  /** Prompts differ per row; the open_clip peer formats the same ones ("a photo of a {i}"). */
+  static final String PROMPT = "a photo of a %d";
+
+  @Option(names = "--model", required = true, description = "open_clip folder (hub layout)")
+  Path model;
+
+  @Option(
+      names = "--onnx",
+      description = "folder with image.onnx and text.onnx of the same weights")
+  Path onnx;
+
+  @Option(names = "--python", description = "Python with open_clip, for the open_clip peer")
+  Path python;
+
+  @Option(
+      names = "--peer-script",
+      description = "the open_clip peer script",
+      defaultValue = "benchmarks/peers/openclip_peer.py")
+  Path peerScript;
+
+  @Option(names = "--image", required = true, description = "the JPEG every runtime embeds")
+  Path image;
+
+  @Option(names = "--threads", description = "intra-op threads of every runtime (default: cores)")
+  int threads = java.lang.Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--batches",
+      split = ",",
+      description = "batch sizes (default: 1,4,16,64)",
+      defaultValue = "1,4,16,64")
+  List<Integer> batches;
+
+  @Option(
+      names = "--cases",
+      split = ",",
+      defaultValue = "image-model,image-e2e,text-model,text-e2e",
+      description = "image-model, image-e2e, text-model, text-e2e")
+  List<String> cases;
+
+  @Option(
+      names = "--callers",
+      split = ",",
+      defaultValue = "1,2,4,8",
+      description = "concurrent caller threads, for image-model at batch 1")
+  List<Integer> callers;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "clip4j's device: cpu, cuda[:N]")
+  String device;
+
+  @Option(names = "--precision", defaultValue = "fp32", description = "clip4j's precision")
+  String precision;
+
+  @Option(names = "--warmup-seconds", defaultValue = "2")
+  double warmupSeconds;
+
+  @Option(names = "--seconds", defaultValue = "5", description = "time budget of each case")
+  double seconds;
+
+  @Option(names = "--min-iterations", defaultValue = "3")
+  int minIterations;
+
+  @Option(names = "--max-iterations", defaultValue = "500")
+  int maxIterations;
+
+  @Option(names = "--smoke", description = "a few calls per case: checks the harness, not speed")
+  boolean smoke;
+
+  @Option(names = "--output-dir", defaultValue = "target/bench-results")
+  Path outputDir;
+
+  public static void main(String[] args) {
+    if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+      System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+    }
+    System.exit(new CommandLine(new BenchCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    MeasureSettings settings =
+        smoke
+            ? MeasureSettings.SMOKE
+            : new MeasureSettings(warmupSeconds, seconds, minIterations, maxIterations);
+    List<BenchCase> benchCases = new ArrayList<>();
+    for (String kind : cases) {
+      for (int batch : batches) benchCases.add(new BenchCase(BenchCase.Kind.of(kind), batch));
+    }
+    int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+    byte[] jpeg = Files.readAllBytes(image);
+
+    List<CaseResult> results = new ArrayList<>();
+    Map<String, Map<String, String>> runtimes = new LinkedHashMap<>();
+    Map<String, float[]> embeddings = new LinkedHashMap<>();
+    float[] reference;
+    try (Clip4jRuntime clip4j =
+            new Clip4jRuntime(
+                model, threads, maxBatch, Device.parse(device), Precision.parse(precision));
+        OnnxRuntimePeer ort = OnnxRuntimePeer.openIfPresent(onnx, threads)) {
+      Workload workload =
+          new Workload(
+              jpeg,
+              clip4j.model().preprocess(jpeg),
+              clip4j.model().info().imageSize(),
+              PROMPT,
+              clip4j.model()::tokenize);
+      reference = clip4j.imageEmbedding(workload);
+      List<Runtime> inProcess = new ArrayList<>(List.of(clip4j));
+      if (ort != null) inProcess.add(ort);
+      for (Runtime runtime : inProcess) {
+        runtimes.put(runtime.name(), runtime.versions());
+        if (runtime != clip4j) embeddings.put(runtime.name(), runtime.imageEmbedding(workload));
+        for (BenchCase c : benchCases) {
+          if (!runtime.supports(c.kind())) continue;
+          results.add(
+              report(
+                  CaseResult.single(
+                      runtime.name(),
+                      c,
+                      Measurement.single(runtime.prepare(c, workload), settings))));
+        }
+        BenchCase one = new BenchCase(BenchCase.Kind.IMAGE_MODEL, 1);
+        for (int n : callers) {
+          if (n <= 1 || !runtime.threadSafe()) continue;
+          Measurement.Concurrent m =
+              Measurement.concurrent(runtime.prepare(one, workload), n, settings);
+          results.add(report(CaseResult.concurrent(runtime.name(), one, n, m)));
+        }
+      }
+      measureMicroBatching(clip4j, workload, settings, results);
+    }
+    // open_clip last, in its own process, once the JVM's runtimes are idle.
+    OpenClipPeer.Outcome openClip =
+        OpenClipPeer.runIfPresent(python, peerScript, model, image, threads, benchCases, settings);
+    if (openClip != null) {
+      runtimes.put("open_clip", openClip.versions());
+      embeddings.put("open_clip", openClip.imageEmbedding());
+      openClip.results().forEach(r -> results.add(report(r)));
+    }
+
+    Map<String, Object> recorded = new LinkedHashMap<>();
+    recorded.put("model", model.toString());
+    recorded.put("image", image.getFileName().toString());
+    recorded.put("threads", threads);
+    recorded.put("device", device);
+    recorded.put("settings", settings);
+    BenchReport report =
+        new BenchReport(
+            Environment.describe(),
+            recorded,
+            runtimes,
+            BenchReport.embeddingDiffs(reference, embeddings),
+            results);
+    report.write(outputDir);
+    System.out.println(report.markdown());
+    System.err.println("bench: results in " + outputDir.toAbsolutePath());
+    return 0;
+  }
+
+  /**
+   * Concurrent single-image callers through clip4j's {@link MicroBatcher}: their requests are
+   * coalesced into one native call, instead of each caller running its own.
+   */
+  private void measureMicroBatching(
+      Clip4jRuntime clip4j, Workload workload, MeasureSettings settings, List<CaseResult> results)
+      throws InterruptedException {
+    BenchCase one = new BenchCase(BenchCase.Kind.IMAGE_MODEL, 1);
+    for (int n : callers) {
+      if (n <= 1) continue;
+      try (MicroBatcher<float[], float[]> batcher =
+          new MicroBatcher<>(clip4j.model()::embedPixels, n, Duration.ofMillis(2))) {
+        Measurement.Concurrent m =
+            Measurement.concurrent(() -> batcher.submit(workload.pixels()).join(), n, settings);
+        results.add(report(CaseResult.concurrent("clip4j-microbatch", one, n, m)));
+      }
+    }
+  }
+
+  private static CaseResult report(CaseResult r) {
+    System.err.printf(
+        Locale.ROOT,
+        "bench: %-16s %-11s batch %3d callers %2d: p50 %8.2f ms  p99 %8.2f ms  %8.1f items/s%n",
+        r.runtime(),
+        r.kind(),
+        r.batch(),
+        r.callers(),
+        r.p50Ms(),
+        r.p99Ms(),
+        r.itemsPerSecond());
+    return r;
+  }
+}

@@ -1,0 +1,88 @@
+package io.clip4j.bench;
+
+import io.clip4j.ClipModel;
+import io.clip4j.ClipOptions;
+import io.clip4j.Device;
+import io.clip4j.Precision;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** clip4j through its public Java API, exactly as a service would call it. */
+final class Clip4jRuntime implements Runtime {
+  private final ClipModel model;
+  private final double loadSeconds;
+
+  Clip4jRuntime(Path checkpoint, int threads, int maxBatch, Device device, Precision precision) {
+    long start = System.nanoTime();
+    // normalize(false): raw projections, as the peers return them; batchSize(maxBatch): every
+    // measured call is one native call.
+    this.model =
+        ClipModel.load(
+            checkpoint,
+            ClipOptions.builder()
+                .threads(threads)
+                .batchSize(maxBatch)
+                .device(device)
+                .precision(precision)
+                .normalize(false)
+                .build());
+    this.loadSeconds = (System.nanoTime() - start) / 1e9;
+  }
+
+  ClipModel model() {
+    return model;
+  }
+
+  @Override
+  public String name() {
+    return "clip4j";
+  }
+
+  @Override
+  public Map<String, String> versions() {
+    Map<String, String> versions = new LinkedHashMap<>();
+    versions.put("clip4j", "0.1.0 (libtorch 2.13.0, JavaCPP 1.5.14)");
+    versions.put("precision", model.options().precision().toString());
+    versions.put("device", model.options().device().toString());
+    versions.put("load_seconds", String.format("%.2f", loadSeconds));
+    return versions;
+  }
+
+  @Override
+  public boolean supports(BenchCase.Kind kind) {
+    return true;
+  }
+
+  @Override
+  public Runnable prepare(BenchCase c, Workload w) {
+    int batch = c.batch();
+    switch (c.kind()) {
+      case IMAGE_MODEL:
+        List<float[]> pixels = w.pixelList(batch);
+        return () -> model.embedPixels(pixels);
+      case IMAGE_E2E:
+        List<byte[]> images = w.images(batch);
+        return () -> model.embedEncodedImages(images);
+      case TEXT_MODEL:
+        long[][] tokens = w.tokens(batch);
+        return () -> model.embedTokens(tokens);
+      case TEXT_E2E:
+        List<String> prompts = w.prompts(batch);
+        return () -> model.embedTexts(prompts);
+      default:
+        throw new IllegalArgumentException(c.toString());
+    }
+  }
+
+  @Override
+  public float[] imageEmbedding(Workload w) {
+    return model.embedPixels(List.of(w.pixels())).get(0);
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

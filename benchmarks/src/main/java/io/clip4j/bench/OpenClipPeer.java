@@ -1,0 +1,102 @@
+package io.clip4j.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+
+/**
+ * open_clip in Python (benchmarks/peers/openclip_peer.py), run as a child process on the same
+ * weights, photo and prompts. It returns every call's time; the statistics are computed here, by
+ * the same code as for the Java runtimes.
+ */
+final class OpenClipPeer {
+  /** What the peer measured, its versions, and its raw image embedding of the photo. */
+  record Outcome(List<CaseResult> results, Map<String, String> versions, float[] imageEmbedding) {}
+
+  private OpenClipPeer() {}
+
+  /** Runs the peer, or returns null with the reason printed when Python or open_clip is missing. */
+  static Outcome runIfPresent(
+      Path python,
+      Path script,
+      Path model,
+      Path image,
+      int threads,
+      List<BenchCase> cases,
+      MeasureSettings s)
+      throws IOException, InterruptedException {
+    if (python == null || !Files.isExecutable(python)) {
+      System.err.println(
+          "bench: open_clip skipped: no Python at "
+              + python
+              + " (models/setup-python.sh installs open_clip and torch)");
+      return null;
+    }
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            python.toString(),
+            script.toString(),
+            "--model",
+            model.toString(),
+            "--image",
+            image.toString(),
+            "--threads",
+            Integer.toString(threads),
+            "--warmup-seconds",
+            Double.toString(s.warmupSeconds()),
+            "--seconds",
+            Double.toString(s.seconds()),
+            "--min-iterations",
+            Integer.toString(s.minIterations()),
+            "--max-iterations",
+            Integer.toString(s.maxIterations()),
+            "--cases",
+            cases.stream().map(c -> c.kind().id()).distinct().collect(Collectors.joining(",")),
+            "--batches",
+            cases.stream()
+                .map(c -> Integer.toString(c.batch()))
+                .distinct()
+                .collect(Collectors.joining(",")),
+            "--print-embedding"));
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = process.waitFor();
+    if (exit != 0) {
+      System.err.println("bench: open_clip skipped: the peer exited with " + exit);
+      return null;
+    }
+    return parse(new ObjectMapper().readTree(stdout));
+  }
+
+  private static Outcome parse(JsonNode root) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    root.path("versions")
+        .fields()
+        .forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
+    versions.put("intra_op_threads", root.path("threads").asText());
+    versions.put("precision", "FP32");
+    List<CaseResult> results = new ArrayList<>();
+    for (JsonNode r : root.path("results")) {
+      BenchCase c =
+          new BenchCase(BenchCase.Kind.of(r.path("case").asText()), r.path("batch").asInt());
+      Histogram h = new Histogram(Measurement.SIGNIFICANT_DIGITS);
+      for (JsonNode sample : r.path("samples_ns")) h.recordValue(sample.asLong());
+      results.add(CaseResult.single("open_clip", c, h));
+    }
+    JsonNode e = root.path("image_embedding");
+    float[] embedding = new float[e.size()];
+    for (int i = 0; i < embedding.length; i++) embedding[i] = (float) e.get(i).asDouble();
+    return new Outcome(results, versions, embedding);
+  }
+}
