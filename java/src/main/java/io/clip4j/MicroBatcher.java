@@ -80,6 +80,8 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
       closed = true;
       queue.add((Request<I, O>) STOP);
     }
+    // A caller's future callback runs on the worker: closing from there must not wait on itself.
+    if (Thread.currentThread() == worker) return;
     boolean interrupted = false;
     while (worker.isAlive()) {
       try {
