@@ -38,8 +38,8 @@ final class OnnxRuntimePeer implements Runtime {
         || !Files.isRegularFile(folder.resolve("image.onnx"))
         || !Files.isRegularFile(folder.resolve("text.onnx"))) {
       System.err.println(
-          "bench: ONNX Runtime skipped: no image.onnx and text.onnx in "
-              + folder
+          "bench: ONNX Runtime skipped: "
+              + (folder == null ? "no --onnx folder" : "no image.onnx and text.onnx in " + folder)
               + " (benchmarks/peers/export_onnx.py writes them)");
       return null;
     }

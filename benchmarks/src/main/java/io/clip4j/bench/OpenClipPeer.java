@@ -36,8 +36,8 @@ final class OpenClipPeer {
       throws IOException, InterruptedException {
     if (python == null || !Files.isExecutable(python)) {
       System.err.println(
-          "bench: open_clip skipped: no Python at "
-              + python
+          "bench: open_clip skipped: "
+              + (python == null ? "no --python given" : "no Python at " + python)
               + " (models/setup-python.sh installs open_clip and torch)");
       return null;
     }
