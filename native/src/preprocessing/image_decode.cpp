@@ -1,5 +1,7 @@
 #include "image_decode.h"
 
+#include "image_header.h"
+
 #include <cstring>
 #include <string>
 
@@ -50,6 +52,16 @@ cv::Mat high_bytes(const cv::Mat& wide) {
 
 DecodedImage decode_image(const uint8_t* data, size_t size, int64_t max_pixels) {
   if (data == nullptr || size == 0) throw BadImage("empty image data");
+  // Checked before decoding: a small file may declare a huge image (a decompression bomb).
+  if (const auto declared = declared_size(data, size)) {
+    // Divided, not multiplied: two 32-bit header fields could overflow the product.
+    const int64_t width = declared->width, height = declared->height;
+    if (height > 0 && width > max_pixels / height) {
+      throw BadImage("image header declares " + std::to_string(declared->width) + "x" +
+                     std::to_string(declared->height) + " pixels, over the limit of " +
+                     std::to_string(max_pixels) + " pixels; not decoded");
+    }
+  }
   const cv::Mat encoded(1, int(size), CV_8UC1, const_cast<uint8_t*>(data));
   cv::Mat decoded;
   try {

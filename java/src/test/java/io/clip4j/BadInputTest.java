@@ -4,17 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad arguments fail in Java before any native call; bad images fail cleanly and leave the model
@@ -100,17 +106,51 @@ class BadInputTest {
     assertEquals(32, model.embedRgb(line, 1, 4000).length);
   }
 
-  @Test
-  void imagesOverThePixelLimitAreRejected() {
+  /**
+   * The pixel limit is checked on the size the header declares, before decoding, in every format
+   * clip4j sniffs; the expected sizes come from the JDK's own ImageIO readers.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "rocket.jpg",
+        "camera_grey.jpg",
+        "chelsea.png",
+        "chelsea_small.bmp",
+        "coffee_small.tiff"
+      })
+  void imagesOverThePixelLimitAreRejectedBeforeDecoding(String name) throws IOException {
+    Path file = Fixtures.IMAGES.resolve(name);
+    BufferedImage reference = ImageIO.read(file.toFile());
     try (ClipModel limited =
         ClipModel.load(
             Fixtures.path("vit-tiny"), ClipOptions.builder().maxImagePixels(10_000).build())) {
-      ClipException e =
-          assertThrows(
-              ClipException.class, () -> limited.embedImage(Fixtures.IMAGES.resolve("rocket.jpg")));
+      ClipException e = assertThrows(ClipException.class, () -> limited.embedImage(file));
       assertEquals(ErrorCode.BAD_IMAGE, e.code());
-      assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
+      String declared = reference.getWidth() + "x" + reference.getHeight() + " pixels";
+      assertTrue(e.getMessage().contains("declares " + declared), e.getMessage());
+      assertTrue(e.getMessage().contains("not decoded"), e.getMessage());
     }
+  }
+
+  /** A 60-byte PNG declaring 100,000 x 100,000 pixels and WebP's three headers. */
+  @Test
+  void decompressionBombsAreRefusedFromTheirHeaders() {
+    ByteBuffer png = ByteBuffer.allocate(45);
+    png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    png.putInt(13).put("IHDR".getBytes()).putInt(100_000).putInt(100_000);
+    png.put(new byte[] {8, 2, 0, 0, 0}).putInt(0).putInt(0).put("IDAT".getBytes());
+    ClipException e = assertThrows(ClipException.class, () -> model.embedImage(png.array()));
+    assertEquals(ErrorCode.BAD_IMAGE, e.code());
+    assertTrue(e.getMessage().contains("declares 100000x100000 pixels"), e.getMessage());
+
+    // VP8X (extended) canvas: 24-bit width-1 and height-1 at bytes 24 and 27.
+    ByteBuffer vp8x = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
+    vp8x.put("RIFF".getBytes()).putInt(32).put("WEBPVP8X".getBytes()).putInt(10).putInt(0);
+    vp8x.put(new byte[] {(byte) 0x3F, 0x42, 0x0F, (byte) 0x3F, 0x42, 0x0F}); // 999,999 + 1 each
+    e = assertThrows(ClipException.class, () -> model.embedImage(vp8x.array()));
+    assertTrue(e.getMessage().contains("declares 1000000x1000000 pixels"), e.getMessage());
+    assertEquals(32, model.embedImage(Fixtures.IMAGES.resolve("coffee.webp")).length);
   }
 
   @Test
