@@ -12,10 +12,6 @@
 namespace clip4j {
 namespace {
 
-bool starts_with(const uint8_t* data, size_t size, const char* magic, size_t n) {
-  return size >= n && std::memcmp(data, magic, n) == 0;
-}
-
 // PIL opens palette PNGs ("P"), 1-bit PNGs ("1") and GIFs as palette-like modes. OpenCV expands
 // them to colour, so we read the PNG header to know.
 bool is_palette_like(const uint8_t* data, size_t size) {

@@ -12,10 +12,6 @@ uint32_t le16(const uint8_t* p) { return uint32_t(p[1]) << 8 | p[0]; }
 uint32_t le24(const uint8_t* p) { return le16(p) | uint32_t(p[2]) << 16; }
 uint32_t le32(const uint8_t* p) { return le16(p) | le16(p + 2) << 16; }
 
-bool starts_with(const uint8_t* data, size_t size, const char* magic, size_t n) {
-  return size >= n && std::memcmp(data, magic, n) == 0;
-}
-
 // The first start-of-frame segment holds the size; every segment before it is skipped by its
 // length.
 std::optional<DeclaredSize> jpeg(const uint8_t* d, size_t size) {
