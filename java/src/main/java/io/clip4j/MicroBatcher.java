@@ -114,10 +114,10 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
           batch.add(next);
         }
       } catch (InterruptedException e) {
-        // Only close() ends the worker; an interrupt from elsewhere is ignored.
-        continue;
+        // Only close() ends the worker; an interrupt from elsewhere just ends the wait, and the
+        // requests already taken from the queue still run.
       }
-      execute(batch);
+      if (!batch.isEmpty()) execute(batch);
     }
   }
 
