@@ -28,6 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
   /** Prompts differ per row; the open_clip peer formats the same ones ("a photo of a {i}"). */
   static final String PROMPT = "a photo of a %d";
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--model", required = true, description = "open_clip folder (hub layout)")
   Path model;
 
@@ -110,8 +112,21 @@ public final class BenchCommand implements Callable<Integer> {
             ? MeasureSettings.SMOKE
             : new MeasureSettings(warmupSeconds, seconds, minIterations, maxIterations);
     List<BenchCase> benchCases = new ArrayList<>();
-    for (String kind : cases) {
-      for (int batch : batches) benchCases.add(new BenchCase(BenchCase.Kind.of(kind), batch));
+    try {
+      for (String kind : cases) {
+        for (int batch : batches) benchCases.add(new BenchCase(BenchCase.Kind.of(kind), batch));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--cases: " + e.getMessage());
+    }
+    if (threads < 1
+        || batches.stream().anyMatch(b -> b < 1)
+        || callers.stream().anyMatch(n -> n < 1)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--threads, --batches and --callers take whole numbers from 1");
+    }
+    if (!Files.isRegularFile(image)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--image: no file " + image);
     }
     int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
     byte[] jpeg = Files.readAllBytes(image);
