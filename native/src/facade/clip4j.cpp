@@ -202,9 +202,7 @@ clip4j_status clip4j_encode_images(clip4j_model* model, const uint8_t* data, con
     check_model_and_batch(model, batch);
     require(data != nullptr && embeddings_out != nullptr, "null buffer");
     check_offsets(offsets, batch);
-    std::vector<float> pixels(size_t(batch) * model->model->pixels_per_image());
-    model->model->preprocess_encoded(data, offsets, batch, pixels.data());
-    model->model->encode_pixels(pixels.data(), batch, normalize != 0, embeddings_out);
+    model->model->encode_encoded(data, offsets, batch, normalize != 0, embeddings_out);
   });
 }
 
@@ -216,9 +214,7 @@ clip4j_status clip4j_encode_rgb(clip4j_model* model, const uint8_t* rgb, const i
     check_model_and_batch(model, batch);
     require(rgb != nullptr && embeddings_out != nullptr, "null buffer");
     check_rgb_layout(offsets, widths, heights, batch);
-    std::vector<float> pixels(size_t(batch) * model->model->pixels_per_image());
-    model->model->preprocess_rgb(rgb, offsets, widths, heights, batch, pixels.data());
-    model->model->encode_pixels(pixels.data(), batch, normalize != 0, embeddings_out);
+    model->model->encode_rgb(rgb, offsets, widths, heights, batch, normalize != 0, embeddings_out);
   });
 }
 

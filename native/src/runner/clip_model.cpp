@@ -1,6 +1,7 @@
 #include "clip_model.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <dlfcn.h>
@@ -15,6 +16,7 @@
 #include "models/vision_transformer.h"
 #include "preprocessing/clip_preprocess.h"
 #include "preprocessing/image_decode.h"
+#include "runner/cuda_image_runner.h"
 #include "weights/checkpoint_reader.h"
 #include "weights/hugging_face_names.h"
 
@@ -148,17 +150,17 @@ std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
   weights.finish();
   model->logit_scale_ = logit_scale.exp().item<float>();
   model->parameter_count_ = weights.parameter_count();
-  return model;
-}
-
-void ClipModel::write_embeddings(at::Tensor embeddings, bool normalize, float* out) const {
-  embeddings = embeddings.to(at::kFloat);
-  if (normalize) {
-    // F.normalize: x / max(||x||, 1e-12)
-    embeddings = embeddings / embeddings.norm(2, -1, true).clamp_min(1e-12);
+  model->host_runner_ = std::make_unique<HostImageRunner>(*model->image_tower_,
+                                                          config.preprocess.size, model->options_);
+  if (model->options_.device().is_cuda()) {
+    CudaImageRunnerOptions cuda;
+    cuda.image_size = config.preprocess.size;
+    cuda.embed_dim = config.embed_dim;
+    cuda.weights = model->options_;
+    cuda.graphs = options.cuda_graphs_off == 0;
+    model->device_runner_ = make_cuda_image_runner(*model->image_tower_, cuda);
   }
-  embeddings = embeddings.to(at::kCPU).contiguous();
-  std::memcpy(out, embeddings.data_ptr<float>(), embeddings.numel() * sizeof(float));
+  return model;
 }
 
 void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_length, bool normalize,
@@ -177,27 +179,60 @@ void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_len
     throw InvalidArgument("token ids must lie in [0, " + std::to_string(config_.text.vocab_size) +
                           "), found " + std::to_string(lowest < 0 ? lowest : highest));
   }
+  at::NoTF32Guard exact;  // fp32 means fp32 on a GPU too
   write_embeddings(text_tower_.encode(ids.to(options_.device())), normalize, out);
 }
 
-void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, float* out) const {
-  c10::InferenceMode guard;
-  const int64_t size = config_.preprocess.size;
-  const at::Tensor host = at::from_blob(const_cast<float*>(pixels), {batch, 3, size, size},
-                                        at::TensorOptions().dtype(at::kFloat));
-  write_embeddings(image_tower_->encode(host.to(options_)), normalize, out);
+ImageBatchRunner& ClipModel::image_runner() const {
+  if (device_runner_) return *device_runner_;
+  return *host_runner_;
 }
 
-// Runs `one(i)` for every image of the batch, spread over up to libtorch's thread count: decoding
-// and resizing are independent per image. (ATen's parallel_for would need -fopenmp here, and with
-// it a second libgomp.) The lowest-numbered failure is reported, so errors do not depend on timing.
-static void for_each_image(int batch, const std::function<void(int64_t)>& one) {
-  const int workers = std::max(1, std::min(batch, at::get_num_threads()));
-  std::vector<std::exception_ptr> failures(static_cast<size_t>(batch));
+void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, float* out) const {
+  if (!device_runner_) {
+    host_runner_->run_pixels(pixels, batch, normalize, out);
+    return;
+  }
+  const int64_t stride = pixels_per_image();
+  device_runner_->run(
+      batch,
+      [&](float* staging, int first, int count) {
+        std::memcpy(staging, pixels + first * stride, sizeof(float) * count * stride);
+      },
+      normalize, out);
+}
+
+void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int batch,
+                               bool normalize, float* out) const {
+  image_runner().run(
+      batch,
+      [&](float* pixels, int first, int count) {
+        preprocess_encoded_range(data, offsets, first, count, pixels);
+      },
+      normalize, out);
+}
+
+void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
+                           const int32_t* heights, int batch, bool normalize, float* out) const {
+  image_runner().run(
+      batch,
+      [&](float* pixels, int first, int count) {
+        preprocess_rgb_range(rgb, offsets, widths, heights, first, count, pixels);
+      },
+      normalize, out);
+}
+
+// Runs `one(i)` for images i = first .. first + count - 1, spread over up to libtorch's thread
+// count: decoding and resizing are independent per image. (ATen's parallel_for would need -fopenmp
+// here, and with it a second libgomp.) The lowest-numbered failure is reported, so errors do not
+// depend on timing.
+static void for_each_image(int first, int count, const std::function<void(int64_t)>& one) {
+  const int workers = std::max(1, std::min(count, at::get_num_threads()));
+  std::vector<std::exception_ptr> failures(static_cast<size_t>(count));
   const auto run = [&](int worker) {
-    for (int64_t i = worker; i < batch; i += workers) {
+    for (int64_t i = worker; i < count; i += workers) {
       try {
-        one(i);
+        one(first + i);
       } catch (...) {
         failures[size_t(i)] = std::current_exception();
       }
@@ -207,37 +242,48 @@ static void for_each_image(int batch, const std::function<void(int64_t)>& one) {
   for (int w = 1; w < workers; w++) threads.emplace_back(run, w);
   run(0);
   for (auto& t : threads) t.join();
-  for (int64_t i = 0; i < batch; i++) {
+  for (int64_t i = 0; i < count; i++) {
     if (!failures[size_t(i)]) continue;
     try {
       std::rethrow_exception(failures[size_t(i)]);
     } catch (const BadImage& e) {
-      throw BadImage("image " + std::to_string(i) + ": " + e.what());
+      throw BadImage("image " + std::to_string(first + i) + ": " + e.what());
     }
   }
 }
 
 void ClipModel::preprocess_encoded(const uint8_t* data, const int64_t* offsets, int batch,
                                    float* pixels_out) const {
-  const int64_t stride = pixels_per_image();
-  for_each_image(batch, [&](int64_t i) {
-    const DecodedImage image =
-        decode_image(data + offsets[i], size_t(offsets[i + 1] - offsets[i]), max_image_pixels_);
-    preprocess_image(image, config_.preprocess, pixels_out + i * stride);
-  });
+  preprocess_encoded_range(data, offsets, 0, batch, pixels_out);
 }
 
 void ClipModel::preprocess_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
                                const int32_t* heights, int batch, float* pixels_out) const {
+  preprocess_rgb_range(rgb, offsets, widths, heights, 0, batch, pixels_out);
+}
+
+void ClipModel::preprocess_encoded_range(const uint8_t* data, const int64_t* offsets, int first,
+                                         int count, float* pixels_out) const {
   const int64_t stride = pixels_per_image();
-  for_each_image(batch, [&](int64_t i) {
+  for_each_image(first, count, [&](int64_t i) {
+    const DecodedImage image =
+        decode_image(data + offsets[i], size_t(offsets[i + 1] - offsets[i]), max_image_pixels_);
+    preprocess_image(image, config_.preprocess, pixels_out + (i - first) * stride);
+  });
+}
+
+void ClipModel::preprocess_rgb_range(const uint8_t* rgb, const int64_t* offsets,
+                                     const int32_t* widths, const int32_t* heights, int first,
+                                     int count, float* pixels_out) const {
+  const int64_t stride = pixels_per_image();
+  for_each_image(first, count, [&](int64_t i) {
     if (int64_t(widths[i]) * heights[i] > max_image_pixels_) {
       throw BadImage("image of " + std::to_string(widths[i]) + "x" + std::to_string(heights[i]) +
                      " pixels exceeds the limit of " + std::to_string(max_image_pixels_) +
                      " pixels");
     }
     preprocess_image(rgb_image(rgb + offsets[i], widths[i], heights[i]), config_.preprocess,
-                     pixels_out + i * stride);
+                     pixels_out + (i - first) * stride);
   });
 }
 

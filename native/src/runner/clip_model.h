@@ -11,6 +11,8 @@
 #include "clip4j.h"
 #include "models/image_tower.h"
 #include "models/text_transformer.h"
+#include "runner/host_image_runner.h"
+#include "runner/image_batch_runner.h"
 
 namespace clip4j {
 
@@ -25,11 +27,17 @@ class ClipModel {
                    float* out) const;
   // Preprocessed pixels [batch, 3, size, size] -> embeddings in `out`.
   void encode_pixels(const float* pixels, int batch, bool normalize, float* out) const;
-  // Encoded files (file i is data[offsets[i], offsets[i+1])) -> preprocessed pixels, decoded and
-  // resized in parallel over the batch.
+  // Encoded files (file i is data[offsets[i], offsets[i+1])) -> embeddings; on a GPU of the gpu
+  // build, decoding writes straight into pinned memory.
+  void encode_encoded(const uint8_t* data, const int64_t* offsets, int batch, bool normalize,
+                      float* out) const;
+  // RGB pixels (image i: widths[i] x heights[i] at rgb + offsets[i]) -> embeddings.
+  void encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
+                  const int32_t* heights, int batch, bool normalize, float* out) const;
+  // Encoded files -> preprocessed pixels, decoded and resized in parallel over the batch.
   void preprocess_encoded(const uint8_t* data, const int64_t* offsets, int batch,
                           float* pixels_out) const;
-  // RGB pixels (image i: widths[i] x heights[i] at rgb + offsets[i]) -> preprocessed pixels.
+  // RGB pixels -> preprocessed pixels.
   void preprocess_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
                       const int32_t* heights, int batch, float* pixels_out) const;
 
@@ -41,7 +49,13 @@ class ClipModel {
   float logit_scale() const { return logit_scale_; }
 
  private:
-  void write_embeddings(at::Tensor embeddings, bool normalize, float* out) const;
+  // Images [first, first + count) of a batch, preprocessed into `pixels_out`.
+  void preprocess_encoded_range(const uint8_t* data, const int64_t* offsets, int first, int count,
+                                float* pixels_out) const;
+  void preprocess_rgb_range(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
+                            const int32_t* heights, int first, int count, float* pixels_out) const;
+  // The GPU runner where there is one, else the plain host path.
+  ImageBatchRunner& image_runner() const;
 
   clip4j_model_config config_{};
   c10::TensorOptions options_;
@@ -50,6 +64,8 @@ class ClipModel {
   float logit_scale_ = 1.0f;
   std::unique_ptr<ImageTower> image_tower_;
   TextTransformer text_tower_;
+  std::unique_ptr<HostImageRunner> host_runner_;
+  std::unique_ptr<ImageBatchRunner> device_runner_;  // null on the CPU and in the CPU build
 };
 
 }  // namespace clip4j

@@ -12,6 +12,8 @@ package io.clip4j;
  * @param maxImagePixels decoded images with more pixels are rejected
  * @param architecture the open_clip architecture name for a bare weights file (ignored for folders
  *     that carry their own config); null when the path says it all
+ * @param cudaGraphs on a GPU (gpu build), whether the image tower runs as one CUDA graph per batch
+ *     size bucket (fewer launches, lower latency; captured on first use); false runs it eagerly
  */
 public record ClipOptions(
     Device device,
@@ -20,7 +22,8 @@ public record ClipOptions(
     int batchSize,
     boolean normalize,
     long maxImagePixels,
-    String architecture) {
+    String architecture,
+    boolean cudaGraphs) {
 
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 1L << 27;
@@ -57,7 +60,8 @@ public record ClipOptions(
         .batchSize(batchSize)
         .normalize(normalize)
         .maxImagePixels(maxImagePixels)
-        .architecture(architecture);
+        .architecture(architecture)
+        .cudaGraphs(cudaGraphs);
   }
 
   /** Builder for {@link ClipOptions}. Not thread-safe. */
@@ -69,6 +73,7 @@ public record ClipOptions(
     private boolean normalize = true;
     private long maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
     private String architecture;
+    private boolean cudaGraphs = true;
 
     public Builder device(Device device) {
       this.device = device;
@@ -105,9 +110,21 @@ public record ClipOptions(
       return this;
     }
 
+    public Builder cudaGraphs(boolean cudaGraphs) {
+      this.cudaGraphs = cudaGraphs;
+      return this;
+    }
+
     public ClipOptions build() {
       return new ClipOptions(
-          device, precision, threads, batchSize, normalize, maxImagePixels, architecture);
+          device,
+          precision,
+          threads,
+          batchSize,
+          normalize,
+          maxImagePixels,
+          architecture,
+          cudaGraphs);
     }
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -45,14 +44,9 @@ class EmbeddingParityTest {
       try (ClipModel model = ClipModel.load(Fixtures.path(checkpoint), options)) {
         assertEquals(expected.get("logit_scale").asDouble(), model.info().logitScale(), 1e-5);
 
-        List<Path> files = new ArrayList<>();
-        List<float[]> want = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("images").fields();
-            it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          files.add(Fixtures.IMAGES.resolve(e.getKey()));
-          want.add(Fixtures.floats(e.getValue().get(key)));
-        }
+        Map<Path, float[]> images = Fixtures.expectedImageEmbeddings(expected, key);
+        List<Path> files = new ArrayList<>(images.keySet());
+        List<float[]> want = new ArrayList<>(images.values());
         List<float[]> got = model.embedImageFiles(files);
         for (int i = 0; i < files.size(); i++) {
           double diff = Fixtures.maxAbsDiff(want.get(i), got.get(i));

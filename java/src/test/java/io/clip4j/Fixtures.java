@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Paths to the committed fixtures (models/fixtures, made by models/make_fixtures.py). */
 final class Fixtures {
@@ -25,6 +28,20 @@ final class Fixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The fixture images of an expected-output file and their reference embeddings ({@code
+   * "normalized"} or {@code "raw"}), in the file's order.
+   */
+  static Map<Path, float[]> expectedImageEmbeddings(JsonNode expected, String key) {
+    Map<Path, float[]> images = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("images").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      images.put(IMAGES.resolve(e.getKey()), floats(e.getValue().get(key)));
+    }
+    return images;
   }
 
   static float[] floats(JsonNode array) {

@@ -236,7 +236,8 @@ public final class NativeModel implements AutoCloseable {
               case BF16 -> ClipFacade.CLIP4J_BF16;
             })
         .num_threads(options.threads())
-        .max_image_pixels(options.maxImagePixels());
+        .max_image_pixels(options.maxImagePixels())
+        .cuda_graphs_off(options.cudaGraphs() ? 0 : 1);
     return o;
   }
 

@@ -1,0 +1,264 @@
+// Times clip4j's native runner through its C facade, without a JVM: for GPU machines where only
+// a native build can go (their own PyTorch, no Maven). Model-only image embeddings: preprocessed
+// pixels in host memory -> embeddings in host memory, one facade call per batch, as the Java API
+// makes them. Prints one JSON object per case; see benchmarks/native/README.md.
+//
+//   clip4j_native_bench --weights open_clip_model.safetensors --device cuda --precision fp16
+//       --batches 1,256 --graphs both [--check-input PIXELS.f32 --check-output EMBEDDINGS.f32]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "clip4j.h"
+
+namespace {
+
+struct Args {
+  std::string weights;
+  std::string device = "cuda";
+  std::string precision = "fp16";
+  std::vector<int> batches = {1, 256};
+  std::string graphs = "both";  // on, off or both
+  double seconds = 3.0;         // timed per case, after warm-up
+  int warmup = 20;              // calls per case before timing
+  std::string check_input;   // raw float32 pixels [n, 3, size, size] to embed once per mode
+  std::string check_output;  // their raw float32 embeddings; "-graphs"/"-eager" is appended
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "clip4j_native_bench: %s\n"
+               "usage: clip4j_native_bench --weights FILE [--device cuda|cpu] "
+               "[--precision fp32|fp16|bf16] [--batches 1,256] [--graphs on|off|both] "
+               "[--seconds S] [--warmup N] [--check-input FILE --check-output FILE]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+Args parse(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; i++) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) usage("missing value after " + flag);
+    const std::string value = argv[++i];
+    if (flag == "--weights") {
+      args.weights = value;
+    } else if (flag == "--device") {
+      args.device = value;
+    } else if (flag == "--precision") {
+      args.precision = value;
+    } else if (flag == "--graphs") {
+      args.graphs = value;
+    } else if (flag == "--seconds") {
+      args.seconds = std::stod(value);
+    } else if (flag == "--warmup") {
+      args.warmup = std::stoi(value);
+    } else if (flag == "--check-input") {
+      args.check_input = value;
+    } else if (flag == "--check-output") {
+      args.check_output = value;
+    } else if (flag == "--batches") {
+      args.batches.clear();
+      size_t start = 0;
+      while (start <= value.size()) {
+        const size_t comma = value.find(',', start);
+        const std::string part = value.substr(start, comma - start);
+        const int batch = std::stoi(part);
+        if (batch < 1) usage("batch sizes must be positive");
+        args.batches.push_back(batch);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else {
+      usage("unknown flag " + flag);
+    }
+  }
+  if (args.weights.empty()) usage("--weights is required");
+  if (args.check_input.empty() != args.check_output.empty())
+    usage("--check-input and --check-output go together");
+  if (args.graphs != "on" && args.graphs != "off" && args.graphs != "both")
+    usage("--graphs takes on, off or both");
+  return args;
+}
+
+// open_clip's ViT-B-32 (model_configs/ViT-B-32.json) with OpenAI's preprocessing.
+clip4j_model_config vit_b_32() {
+  clip4j_model_config c{};
+  c.embed_dim = 512;
+  c.activation = CLIP4J_GELU;
+  c.layout = CLIP4J_LAYOUT_OPEN_CLIP;
+  c.vision.tower = CLIP4J_VISION_TRANSFORMER;
+  c.vision.image_size = 224;
+  c.vision.patch_size = 32;
+  c.vision.width = 768;
+  c.vision.layers = 12;
+  c.vision.heads = 12;
+  c.vision.mlp_width = 3072;
+  c.vision.pool = CLIP4J_POOL_CLASS_TOKEN;
+  c.text.context_length = 77;
+  c.text.vocab_size = 49408;
+  c.text.width = 512;
+  c.text.layers = 12;
+  c.text.heads = 8;
+  c.text.mlp_width = 2048;
+  c.text.pool = CLIP4J_TEXT_POOL_ARGMAX;
+  c.text.causal_mask = 1;
+  c.preprocess.size = 224;
+  c.preprocess.resize_mode = CLIP4J_RESIZE_SHORTEST;
+  c.preprocess.interpolation = CLIP4J_BICUBIC;
+  const float mean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
+  const float std[3] = {0.26862954f, 0.26130258f, 0.27577711f};
+  for (int i = 0; i < 3; i++) {
+    c.preprocess.mean[i] = mean[i];
+    c.preprocess.std[i] = std[i];
+  }
+  return c;
+}
+
+int precision_of(const std::string& name) {
+  if (name == "fp32") return CLIP4J_FP32;
+  if (name == "fp16") return CLIP4J_FP16;
+  if (name == "bf16") return CLIP4J_BF16;
+  usage("unknown precision " + name);
+}
+
+struct Model {
+  clip4j_model* handle = nullptr;
+  ~Model() { clip4j_model_free(handle); }
+};
+
+void check(clip4j_status status, const char* error) {
+  if (status != CLIP4J_OK) {
+    throw std::runtime_error("clip4j status " + std::to_string(status) + ": " + error);
+  }
+}
+
+double percentile(std::vector<double> sorted, double p) {
+  std::sort(sorted.begin(), sorted.end());
+  const size_t index = std::min(sorted.size() - 1, size_t(p / 100.0 * double(sorted.size())));
+  return sorted[index];
+}
+
+// Pixels like a normalised photo's (roughly unit variance), not zeros: zeros can hide unwritten
+// outputs and run faster than real data.
+std::vector<float> random_pixels(size_t count, unsigned seed) {
+  std::mt19937 generator(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> pixels(count);
+  for (auto& p : pixels) p = normal(generator);
+  return pixels;
+}
+
+std::vector<float> read_floats(const std::string& path) {
+  FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) throw std::runtime_error("cannot read " + path);
+  std::vector<float> values;
+  float buffer[4096];
+  size_t got;
+  while ((got = std::fread(buffer, sizeof(float), 4096, file)) > 0)
+    values.insert(values.end(), buffer, buffer + got);
+  std::fclose(file);
+  return values;
+}
+
+void write_floats(const std::string& path, const std::vector<float>& values) {
+  FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) throw std::runtime_error("cannot write " + path);
+  const size_t written = std::fwrite(values.data(), sizeof(float), values.size(), file);
+  std::fclose(file);
+  if (written != values.size()) throw std::runtime_error("short write to " + path);
+}
+
+void run_case(const Args& args, const clip4j_model_config& config, bool graphs, int batch,
+              bool first_case) {
+  clip4j_load_options options{};
+  options.device = args.device == "cpu" ? CLIP4J_DEVICE_CPU : CLIP4J_DEVICE_CUDA;
+  options.precision = precision_of(args.precision);
+  options.cuda_graphs_off = graphs ? 0 : 1;
+  char error[2048] = {0};
+  Model model;
+  const auto load_start = std::chrono::steady_clock::now();
+  check(clip4j_model_load(args.weights.c_str(), &config, &options, &model.handle, error,
+                          sizeof error),
+        error);
+  const double load_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+
+  const size_t per_image = size_t(3) * config.preprocess.size * config.preprocess.size;
+  // Four input sets in turn, so repeated calls do not measure one buffer sitting in a cache.
+  std::vector<std::vector<float>> inputs;
+  for (unsigned s = 0; s < 4; s++) inputs.push_back(random_pixels(per_image * batch, 1234 + s));
+  std::vector<float> out(size_t(batch) * config.embed_dim);
+
+  if (first_case && !args.check_input.empty()) {
+    // The parity input (written by pytorch_eager.py), embedded unnormalised for its comparison.
+    std::vector<float> pixels = read_floats(args.check_input);
+    if (pixels.empty() || pixels.size() % per_image != 0)
+      throw std::runtime_error(args.check_input + " is not a whole number of images");
+    const int n = int(pixels.size() / per_image);
+    std::vector<float> embeddings(size_t(n) * config.embed_dim);
+    check(clip4j_encode_pixels(model.handle, pixels.data(), n, 0, embeddings.data(), error,
+                               sizeof error),
+          error);
+    write_floats(args.check_output + (graphs ? "-graphs" : "-eager"), embeddings);
+  }
+  for (int i = 0; i < args.warmup; i++) {
+    check(clip4j_encode_pixels(model.handle, inputs[i % 4].data(), batch, 0, out.data(), error,
+                               sizeof error),
+          error);
+  }
+  std::vector<double> millis;
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0;; i++) {
+    const auto t0 = std::chrono::steady_clock::now();
+    check(clip4j_encode_pixels(model.handle, inputs[i % 4].data(), batch, 0, out.data(), error,
+                               sizeof error),
+          error);
+    const auto t1 = std::chrono::steady_clock::now();
+    millis.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    if (std::chrono::duration<double>(t1 - start).count() >= args.seconds && millis.size() >= 10)
+      break;
+  }
+  for (float v : out) {
+    if (!std::isfinite(v)) throw std::runtime_error("non-finite embedding");
+  }
+  const double p50 = percentile(millis, 50);
+  std::printf(
+      "{\"runtime\":\"clip4j-native\",\"device\":\"%s\",\"precision\":\"%s\",\"graphs\":%s,"
+      "\"batch\":%d,\"calls\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
+      "\"max_ms\":%.4f,\"images_per_s_at_p50\":%.1f,\"load_s\":%.2f}\n",
+      args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false", batch,
+      millis.size(), p50, percentile(millis, 90), percentile(millis, 99),
+      *std::max_element(millis.begin(), millis.end()), batch / (p50 / 1000.0), load_seconds);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = parse(argc, argv);
+  const clip4j_model_config config = vit_b_32();
+  std::vector<bool> modes;
+  if (args.graphs != "off") modes.push_back(true);
+  if (args.graphs != "on") modes.push_back(false);
+  try {
+    for (bool graphs : modes) {
+      bool first = true;  // the parity check runs once per mode
+      for (int batch : args.batches) {
+        run_case(args, config, graphs, batch, first);
+        first = false;
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "clip4j_native_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,197 @@
+"""The PyTorch eager peer of benchmarks/native/run-gpu.sh, and its bookkeeping.
+
+  make     random open_clip ViT-B-32 weights (seed 0) as safetensors, and check pixels
+  time     open_clip's encode_image in eager PyTorch, timed as clip4j_native_bench times clip4j:
+           pinned host pixels in, embeddings on the host out, one call per batch
+  compare  clip4j's embeddings of the check pixels against a float64 CPU reference, beside
+           eager PyTorch's in the same precision
+  table    results.jsonl -> a Markdown table
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+MODEL = "ViT-B-32"
+SIZE = 224
+DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def import_open_clip():
+    try:
+        import open_clip
+
+        return open_clip
+    except Exception:  # this repo's CPU machines: torchvision's CUDA ops need a workaround
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models"))
+        from reference import import_open_clip as workaround
+
+        return workaround()
+
+
+def load_model(directory, device, dtype):
+    open_clip = import_open_clip()
+    from safetensors.torch import load_file
+
+    model = open_clip.create_model(MODEL)
+    model.load_state_dict(load_file(str(Path(directory) / "open_clip_model.safetensors")))
+    return model.eval().requires_grad_(False).to(device=device, dtype=dtype)
+
+
+def make(args):
+    open_clip = import_open_clip()
+    from safetensors.torch import save_file
+
+    directory = Path(args.dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    model = open_clip.create_model(MODEL)
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(directory / "open_clip_model.safetensors"))
+    config = open_clip.get_model_config(MODEL)
+    (directory / "open_clip_config.json").write_text(json.dumps({"model_cfg": config}))
+    generator = torch.Generator().manual_seed(1)
+    pixels = torch.randn(args.check_images, 3, SIZE, SIZE, generator=generator)
+    pixels.numpy().astype(np.float32).tofile(directory / "check-pixels.f32")
+
+
+def time_eager(args):
+    dtype = DTYPES[args.precision]
+    model = load_model(args.dir, "cuda", dtype)
+    for batch in [int(b) for b in args.batches.split(",")]:
+        # Four input sets in turn, as the native benchmark does.
+        inputs = [torch.randn(batch, 3, SIZE, SIZE).pin_memory() for _ in range(4)]
+
+        def call(i):
+            x = inputs[i % 4].to("cuda", non_blocking=True).to(dtype)
+            return model.encode_image(x).float().cpu()  # .cpu() waits for the GPU
+
+        with torch.inference_mode():
+            for i in range(args.warmup):
+                call(i)
+            millis = []
+            start = time.perf_counter()
+            i = 0
+            while True:
+                t0 = time.perf_counter()
+                out = call(i)
+                t1 = time.perf_counter()
+                millis.append((t1 - t0) * 1000)
+                i += 1
+                if t1 - start >= args.seconds and len(millis) >= 10:
+                    break
+        assert torch.isfinite(out).all()
+        millis.sort()
+        p50 = millis[len(millis) // 2]
+        print(
+            json.dumps(
+                {
+                    "runtime": "pytorch-eager",
+                    "device": "cuda",
+                    "precision": args.precision,
+                    "graphs": False,
+                    "batch": batch,
+                    "calls": len(millis),
+                    "p50_ms": round(p50, 4),
+                    "p90_ms": round(millis[int(0.9 * len(millis))], 4),
+                    "p99_ms": round(millis[min(len(millis) - 1, int(0.99 * len(millis)))], 4),
+                    "max_ms": round(millis[-1], 4),
+                    "images_per_s_at_p50": round(batch / (p50 / 1000), 1),
+                    "torch": torch.__version__,
+                }
+            ),
+            flush=True,
+        )
+
+
+def relative_error(a, reference):
+    return float(np.linalg.norm(a - reference) / np.linalg.norm(reference))
+
+
+def compare(args):
+    directory = Path(args.dir)
+    pixels = np.fromfile(directory / "check-pixels.f32", dtype=np.float32).reshape(-1, 3, SIZE, SIZE)
+    with torch.inference_mode():
+        reference = load_model(directory, "cpu", torch.float64)
+        expected = reference.encode_image(torch.from_numpy(pixels).double()).numpy()
+        dtype = DTYPES[args.precision]
+        eager = load_model(directory, args.device, dtype)
+        x = torch.from_numpy(pixels).to(args.device).to(dtype)
+        eager_error = relative_error(eager.encode_image(x).double().cpu().numpy(), expected)
+    result = {"check": "embeddings vs float64 CPU", "precision": args.precision, "images": len(pixels)}
+    result["pytorch_eager_rel_error"] = eager_error
+    ok = True
+    for mode in ("graphs", "eager"):
+        path = Path(f"{args.clip4j}-{mode}")
+        if not path.exists():
+            continue
+        got = np.fromfile(path, dtype=np.float32).reshape(expected.shape)
+        error = relative_error(got.astype(np.float64), expected)
+        result[f"clip4j_{mode}_rel_error"] = error
+        # Same precision, same math: clip4j may round differently, not worse in kind.
+        ok = ok and np.isfinite(got).all() and error <= max(3 * eager_error, 1e-5)
+    result["ok"] = bool(ok)
+    print(json.dumps(result), flush=True)
+    if not ok:
+        sys.exit(1)
+
+
+def table(args):
+    rows = [json.loads(line) for line in Path(args.results).read_text().splitlines() if line.strip()]
+    timed = [r for r in rows if "p50_ms" in r]
+    print("| precision | batch | clip4j graphs p50 ms | clip4j eager p50 ms | PyTorch eager p50 ms "
+          "| clip4j graphs img/s | PyTorch eager img/s | speed-up vs PyTorch |")
+    print("|---|---|---|---|---|---|---|---|")
+    keys = sorted({(r["precision"], r["batch"]) for r in timed}, key=lambda k: (k[0], k[1]))
+    for precision, batch in keys:
+        def find(runtime, graphs):
+            for r in timed:
+                if (r["runtime"], r["graphs"], r["precision"], r["batch"]) == (
+                    runtime, graphs, precision, batch):
+                    return r
+            return None
+
+        graphs, eager, torch_eager = find("clip4j-native", True), find("clip4j-native", False), find(
+            "pytorch-eager", False)
+        cell = lambda r, key: f"{r[key]:.3f}" if r and key == "p50_ms" else (f"{r[key]:.0f}" if r else "-")
+        speedup = (f"{torch_eager['p50_ms'] / graphs['p50_ms']:.2f}x" if graphs and torch_eager else "-")
+        print(f"| {precision} | {batch} | {cell(graphs, 'p50_ms')} | {cell(eager, 'p50_ms')} | "
+              f"{cell(torch_eager, 'p50_ms')} | {cell(graphs, 'images_per_s_at_p50')} | "
+              f"{cell(torch_eager, 'images_per_s_at_p50')} | {speedup} |")
+    for r in rows:
+        if "check" in r:
+            print(f"\nparity {r['precision']}: " + ", ".join(
+                f"{k} {v:.2e}" for k, v in r.items() if k.endswith("rel_error")) + f"; ok={r['ok']}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("make")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--check-images", type=int, default=8)
+    p = commands.add_parser("time")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--precision", choices=DTYPES, default="fp16")
+    p.add_argument("--batches", default="1,256")
+    p.add_argument("--seconds", type=float, default=3.0)
+    p.add_argument("--warmup", type=int, default=20)
+    p = commands.add_parser("compare")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--precision", choices=DTYPES, default="fp16")
+    p.add_argument("--clip4j", required=True, help="prefix of clip4j_native_bench's --check-output")
+    p.add_argument("--device", default="cuda", help="where the eager peer runs (cpu for a dry run)")
+    p = commands.add_parser("table")
+    p.add_argument("--results", required=True)
+    args = parser.parse_args()
+    {"make": make, "time": time_eager, "compare": compare, "table": table}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

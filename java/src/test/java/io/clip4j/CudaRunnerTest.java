@@ -1,0 +1,62 @@
+package io.clip4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The GPU image path (the gpu build's pinned buffers and CUDA graphs per batch bucket) against
+ * open_clip's embeddings of the fixture images. Skipped, with the reason, where this build or
+ * machine has no CUDA device.
+ */
+@Tag("native")
+@Tag("gpu")
+class CudaRunnerTest {
+
+  /** A model on cuda:0, or a skipped test when CUDA is not available here. */
+  private static ClipModel loadOnGpuOrSkip(Path checkpoint, ClipOptions options) {
+    try {
+      return ClipModel.load(checkpoint, options.toBuilder().device(Device.cuda(0)).build());
+    } catch (ClipException e) {
+      assumeTrue(e.code() != ErrorCode.UNSUPPORTED, "no CUDA here: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /**
+   * Batches of 1, 3 (padded to the bucket of 4) and all images, each twice (capture, then replay),
+   * match open_clip within the precision's tolerance: 1e-5 in fp32 as on the CPU (TF32 is off by
+   * default in libtorch), 2e-2 in half precision on unit-norm embeddings.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"FP32, 1e-5", "FP16, 2e-2", "BF16, 4e-2"})
+  void embeddingsMatchOpenClipAtEveryBucket(Precision precision, double tolerance) {
+    Map<Path, float[]> images =
+        Fixtures.expectedImageEmbeddings(Fixtures.expected("vit-tiny"), "normalized");
+    List<Path> files = new ArrayList<>(images.keySet());
+    List<float[]> want = new ArrayList<>(images.values());
+    ClipOptions options = ClipOptions.builder().precision(precision).normalize(true).build();
+    try (ClipModel model = loadOnGpuOrSkip(Fixtures.path("vit-tiny"), options)) {
+      for (int batch : new int[] {1, 3, files.size()}) {
+        for (int round = 0; round < 2; round++) {
+          List<float[]> got = model.embedImageFiles(files.subList(0, batch));
+          assertEquals(batch, got.size());
+          for (int i = 0; i < batch; i++) {
+            double diff = Fixtures.maxAbsDiff(want.get(i), got.get(i));
+            assertTrue(
+                diff <= tolerance,
+                precision + " batch " + batch + " round " + round + " image " + i + ": " + diff);
+          }
+        }
+      }
+    }
+  }
+}
