@@ -16,7 +16,8 @@ cp -rL "$deps/opencv/linux-x86_64/include" "$deps"/opencv/linux-x86_64/libopencv
 cp -L "$blas"/{libopenblas.so.0,libgfortran.so.5,libquadmath.so.0} /tmp/clip4j-gpu-carry/openblas/
 tar -cJf .gpu-carry/deps.tar.xz -C /tmp/clip4j-gpu-carry .
 # open_clip and the two packages it needs that the GPU machine's image lacks.
-python3 -m pip download -q --no-deps --only-binary=:all: -d .gpu-carry/wheels \
+. native/scripts/pip-indexes.sh
+python3 -m pip download "${pip_index_args[@]}" -q --no-deps --only-binary=:all: -d .gpu-carry/wheels \
   open_clip_torch==3.3.0 ftfy wcwidth
 grep -qx '/.gpu-carry/' .git/info/exclude 2>/dev/null || echo '/.gpu-carry/' >> .git/info/exclude
 du -sh .gpu-carry

@@ -7,8 +7,9 @@ set -euo pipefail
 dest=${1:?usage: cuda-headers.sh DEST}
 if [ -f "$dest/include/cuda_runtime_api.h" ]; then exit 0; fi
 mkdir -p "$dest/wheels" "$dest/include"
+. "$(dirname "$0")/pip-indexes.sh"
 # nvidia-cuda-runtime has cuda_runtime_api.h; crt/ and the vector types live in cuda-crt and cccl.
-python3 -m pip download --no-deps --only-binary=:all: -d "$dest/wheels" \
+python3 -m pip download "${pip_index_args[@]}" --no-deps --only-binary=:all: -d "$dest/wheels" \
   nvidia-cuda-runtime==13.0.96 nvidia-cuda-crt==13.0.88 nvidia-cuda-cccl==13.0.85 >&2
 for wheel in "$dest"/wheels/*.whl; do
   unzip -q -o "$wheel" 'nvidia/cu13/include/*' -d "$dest/unpacked"

@@ -44,6 +44,7 @@ c10::TensorOptions tensor_options(const clip4j_load_options& options) {
     case CLIP4J_DEVICE_CPU:
       return c10::TensorOptions().dtype(dtype).device(at::kCPU);
     case CLIP4J_DEVICE_CUDA:
+      load_cuda_support();  // the gpu build's CUDA libraries, before libtorch is asked
       if (!at::hasCUDA()) {
         throw Unsupported(
             "CUDA was asked for, but this clip4j build or machine has no CUDA device "

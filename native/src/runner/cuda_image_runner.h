@@ -1,5 +1,8 @@
-// The GPU image path (built with CLIP4J_CUDA=ON): pinned staging buffers per batch-size bucket,
-// host-to-device copies on their own stream, and one CUDA graph per bucket for the forward pass.
+// The GPU image path of the gpu build: pinned staging buffers per batch-size bucket, host-to-device
+// copies on their own stream, one CUDA graph per bucket for the forward pass. It lives in its own
+// library, libclip4j_cuda.so (native/src/runner/cuda), loaded only when a model is put on a GPU:
+// libclip4j itself never links CUDA, so the gpu build still runs on the CPU of a machine without
+// NVIDIA's driver.
 #pragma once
 
 #include <ATen/Tensor.h>
@@ -19,12 +22,18 @@ struct CudaImageRunnerOptions {
   int max_bucket = 256;        // larger batches are split into chunks of this many images
 };
 
-// Returns the GPU runner, or null where this library was built without CUDA support: the model
-// then runs on the GPU through libtorch's generic calls, without pinned buffers or graphs.
+// Loads libclip4j_cuda.so (and with it libtorch's CUDA library) from beside libclip4j.so. Returns
+// false where there is none (the CPU build); throws Unsupported, naming the missing library, where
+// it is there but cannot load.
+bool load_cuda_support();
+
+// The GPU runner, or null without libclip4j_cuda: the model then runs on the GPU through
+// libtorch's generic calls, without pinned buffers or graphs.
 std::unique_ptr<ImageBatchRunner> make_cuda_image_runner(const ImageTower& tower,
                                                          const CudaImageRunnerOptions& options);
 
-// Whether make_cuda_image_runner gives a runner in this build.
-bool cuda_image_runner_built();
-
 }  // namespace clip4j
+
+// libclip4j_cuda's one entry point, looked up with dlsym.
+extern "C" clip4j::ImageBatchRunner* clip4j_cuda_make_image_runner(
+    const clip4j::ImageTower* tower, const clip4j::CudaImageRunnerOptions* options);

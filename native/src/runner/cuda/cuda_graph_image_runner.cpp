@@ -22,9 +22,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
-#include "common/errors.h"
 #include "runner/cuda_image_runner.h"
 
 namespace clip4j {
@@ -262,12 +262,13 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
 
 }  // namespace
 
-std::unique_ptr<ImageBatchRunner> make_cuda_image_runner(const ImageTower& tower,
-                                                         const CudaImageRunnerOptions& options) {
-  if (options.max_bucket < 1) throw InvalidArgument("max_bucket must be positive");
-  return std::make_unique<CudaGraphImageRunner>(tower, options);
-}
-
-bool cuda_image_runner_built() { return true; }
-
 }  // namespace clip4j
+
+// Exceptions cross into libclip4j only as libtorch's (exported) or standard types: this library's
+// own types are hidden, so libclip4j could not catch them by type.
+extern "C" __attribute__((visibility("default"))) clip4j::ImageBatchRunner*
+clip4j_cuda_make_image_runner(const clip4j::ImageTower* tower,
+                              const clip4j::CudaImageRunnerOptions* options) {
+  if (options->max_bucket < 1) throw std::invalid_argument("max_bucket must be positive");
+  return new clip4j::CudaGraphImageRunner(*tower, *options);
+}

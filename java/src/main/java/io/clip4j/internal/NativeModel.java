@@ -47,6 +47,9 @@ public final class NativeModel implements AutoCloseable {
   /** Loads the weights at {@code weights} into the architecture {@code config}. */
   public static NativeModel load(Path weights, ModelConfig config, ClipOptions options) {
     NativeLibrary.ensureLoaded();
+    if (options.device().type() == Device.Type.CUDA) {
+      NativeLibrary.ensureCudaLoaded();
+    }
     try (clip4j_model_config nativeConfig = toNative(config);
         clip4j_load_options nativeOptions = toNative(options)) {
       clip4j_model out = new clip4j_model();
