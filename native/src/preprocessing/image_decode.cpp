@@ -1,9 +1,12 @@
 #include "image_decode.h"
 
-#include "image_header.h"
-
 #include <cstring>
 #include <string>
+#include <vector>
+
+#include "gif_decode.h"
+#include "image_header.h"
+#include "png_chunks.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -12,10 +15,9 @@
 namespace clip4j {
 namespace {
 
-// PIL opens palette PNGs ("P"), 1-bit PNGs ("1") and GIFs as palette-like modes. OpenCV expands
-// them to colour, so we read the PNG header to know.
+// PIL opens palette PNGs ("P") and 1-bit PNGs ("1") as palette-like modes. OpenCV expands them
+// to colour, so we read the PNG header to know.
 bool is_palette_like(const uint8_t* data, size_t size) {
-  if (starts_with(data, size, "GIF8", 4)) return true;
   if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8) && size >= 26 &&
       std::memcmp(data + 12, "IHDR", 4) == 0) {
     const uint8_t bit_depth = data[24];
@@ -58,7 +60,15 @@ DecodedImage decode_image(const uint8_t* data, size_t size, int64_t max_pixels) 
                      std::to_string(max_pixels) + " pixels; not decoded");
     }
   }
-  const cv::Mat encoded(1, int(size), CV_8UC1, const_cast<uint8_t*>(data));
+  if (starts_with(data, size, "GIF8", 4)) return decode_gif(data, size, max_pixels);
+  // Pillow reads a PNG whose IEND chunk is missing; libpng needs it.
+  const std::vector<uint8_t> restored = starts_with(data, size, "\x89PNG\r\n\x1a\n", 8)
+                                            ? png_with_end_restored(data, size)
+                                            : std::vector<uint8_t>();
+  const cv::Mat encoded = restored.empty()
+                              ? cv::Mat(1, int(size), CV_8UC1, const_cast<uint8_t*>(data))
+                              : cv::Mat(1, int(restored.size()), CV_8UC1,
+                                        const_cast<uint8_t*>(restored.data()));
   cv::Mat decoded;
   try {
     decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
