@@ -427,6 +427,9 @@ def main():
     make_resnet_folder()
     make_openai_archives()
     make_hugging_face_folder()
+    import make_decoder_fixtures  # its crops use the vit-tiny and hf-tiny folders made above
+
+    make_decoder_fixtures.main()
     for path in sorted(FIXTURES.rglob("*")):
         if path.is_file():
             print(f"{path.stat().st_size:>10}  {path.relative_to(ROOT)}")

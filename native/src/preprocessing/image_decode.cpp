@@ -1,9 +1,15 @@
 #include "image_decode.h"
 
-#include "image_header.h"
-
 #include <cstring>
 #include <string>
+#include <vector>
+
+#include "gif_decode.h"
+#include "image_diagnosis.h"
+#include "image_header.h"
+#include "jpeg_segments.h"
+#include "pillow_refusals.h"
+#include "png_chunks.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -12,10 +18,9 @@
 namespace clip4j {
 namespace {
 
-// PIL opens palette PNGs ("P"), 1-bit PNGs ("1") and GIFs as palette-like modes. OpenCV expands
-// them to colour, so we read the PNG header to know.
+// PIL opens palette PNGs ("P") and 1-bit PNGs ("1") as palette-like modes. OpenCV expands them
+// to colour, so we read the PNG header to know.
 bool is_palette_like(const uint8_t* data, size_t size) {
-  if (starts_with(data, size, "GIF8", 4)) return true;
   if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8) && size >= 26 &&
       std::memcmp(data + 12, "IHDR", 4) == 0) {
     const uint8_t bit_depth = data[24];
@@ -58,16 +63,33 @@ DecodedImage decode_image(const uint8_t* data, size_t size, int64_t max_pixels) 
                      std::to_string(max_pixels) + " pixels; not decoded");
     }
   }
-  const cv::Mat encoded(1, int(size), CV_8UC1, const_cast<uint8_t*>(data));
+  if (starts_with(data, size, "GIF8", 4)) return decode_gif(data, size, max_pixels);
+  if (starts_with(data, size, "\xFF\xD8", 2) && jpeg_components(data, size) == 4) {
+    // OpenCV turns CMYK into RGB with other rounding than Pillow and gives no CMYK, and open_clip
+    // resizes CMYK before converting it: the pixels would differ (by 11 levels on the test image).
+    throw BadImage(
+        "CMYK JPEG (4 colour components, Adobe CMYK or YCCK) is not supported: clip4j cannot "
+        "give the pixels Pillow gives open_clip for it; convert it to RGB first");
+  }
+  if (const std::string refusal = pillow_refusal(data, size); !refusal.empty()) {
+    throw BadImage(refusal + " (Pillow refuses it)");
+  }
+  // Pillow reads a PNG whose IEND chunk is missing; libpng needs it.
+  const std::vector<uint8_t> restored = starts_with(data, size, "\x89PNG\r\n\x1a\n", 8)
+                                            ? png_with_end_restored(data, size)
+                                            : std::vector<uint8_t>();
+  const cv::Mat encoded = restored.empty()
+                              ? cv::Mat(1, int(size), CV_8UC1, const_cast<uint8_t*>(data))
+                              : cv::Mat(1, int(restored.size()), CV_8UC1,
+                                        const_cast<uint8_t*>(restored.data()));
   cv::Mat decoded;
   try {
     decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
   } catch (const cv::Exception& e) {
-    throw BadImage(std::string("image could not be decoded: ") + e.what());
+    // e.err is OpenCV's one-line reason; what() adds its source paths.
+    throw BadImage(undecodable_reason(data, size) + " (OpenCV: " + e.err + ")");
   }
-  if (decoded.empty()) {
-    throw BadImage("bytes are not an image OpenCV can decode (" + std::to_string(size) + " bytes)");
-  }
+  if (decoded.empty()) throw BadImage(undecodable_reason(data, size));
   if (int64_t(decoded.rows) * decoded.cols > max_pixels) {
     throw BadImage("image of " + std::to_string(decoded.cols) + "x" + std::to_string(decoded.rows) +
                    " pixels exceeds the limit of " + std::to_string(max_pixels) + " pixels");

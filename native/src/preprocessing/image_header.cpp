@@ -3,62 +3,26 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "byte_order.h"
+#include "jpeg_segments.h"
+#include "tiff_directory.h"
+
 namespace clip4j {
 namespace {
 
-uint32_t be16(const uint8_t* p) { return uint32_t(p[0]) << 8 | p[1]; }
-uint32_t be32(const uint8_t* p) { return be16(p) << 16 | be16(p + 2); }
-uint32_t le16(const uint8_t* p) { return uint32_t(p[1]) << 8 | p[0]; }
-uint32_t le24(const uint8_t* p) { return le16(p) | uint32_t(p[2]) << 16; }
-uint32_t le32(const uint8_t* p) { return le16(p) | le16(p + 2) << 16; }
-
-// The first start-of-frame segment holds the size; every segment before it is skipped by its
-// length.
+// The first start-of-frame segment holds the size.
 std::optional<DeclaredSize> jpeg(const uint8_t* d, size_t size) {
-  size_t i = 2;
-  while (i + 4 <= size) {
-    if (d[i] != 0xFF) return std::nullopt;
-    const uint8_t marker = d[i + 1];
-    if (marker == 0xFF) {  // fill byte
-      i++;
-      continue;
-    }
-    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // no length field
-      i += 2;
-      continue;
-    }
-    const size_t length = be16(d + i + 2);
-    const bool start_of_frame =
-        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-    if (start_of_frame) {
-      if (i + 9 > size) return std::nullopt;
-      return DeclaredSize{be16(d + i + 7), be16(d + i + 5)};
-    }
-    if (length < 2) return std::nullopt;
-    i += 2 + length;
-  }
-  return std::nullopt;
+  const size_t frame = jpeg_segments(d, size).frame;
+  if (frame == 0 || frame + 9 > size) return std::nullopt;
+  return DeclaredSize{be16(d + frame + 7), be16(d + frame + 5)};
 }
 
 // The first image file directory's ImageWidth (256) and ImageLength (257) tags.
 std::optional<DeclaredSize> tiff(const uint8_t* d, size_t size) {
-  const bool little = d[0] == 'I';
-  const auto u16 = [&](size_t at) { return little ? le16(d + at) : be16(d + at); };
-  const auto u32 = [&](size_t at) { return little ? le32(d + at) : be32(d + at); };
-  const size_t ifd = u32(4);
-  if (ifd + 2 > size) return std::nullopt;
-  const size_t entries = u16(ifd);
-  int64_t width = -1, height = -1;
-  for (size_t e = 0; e < entries; e++) {
-    const size_t at = ifd + 2 + 12 * e;
-    if (at + 12 > size) break;
-    const uint32_t tag = u16(at), type = u16(at + 2);
-    if (tag != 256 && tag != 257) continue;
-    const int64_t value = type == 3 ? u16(at + 8) : type == 4 ? int64_t(u32(at + 8)) : -1;
-    (tag == 256 ? width : height) = value;
-  }
-  if (width < 0 || height < 0) return std::nullopt;
-  return DeclaredSize{width, height};
+  const TiffDirectory directory(d, size);
+  const std::vector<int64_t> width = directory.values(256), height = directory.values(257);
+  if (width.empty() || height.empty()) return std::nullopt;
+  return DeclaredSize{width[0], height[0]};
 }
 
 std::optional<DeclaredSize> webp(const uint8_t* d, size_t size) {

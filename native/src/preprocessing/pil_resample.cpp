@@ -1,8 +1,10 @@
 #include "pil_resample.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 namespace clip4j {
 namespace {
@@ -150,20 +152,24 @@ Image8 pil_resample(const Image8& in, int out_width, int out_height, ResampleFil
 Image8 pil_resize_nearest(const Image8& in, int out_width, int out_height) {
   check_sizes(in, out_width, out_height);
   if (in.width == out_width && in.height == out_height) return in;
-  // Pillow maps output pixel centres through the affine transform and truncates.
+  // Pillow's ImagingScaleAffine: output pixel centres mapped back and truncated, the source
+  // position accumulated by repeated addition (not multiplied), which rounds differently when
+  // upscaling.
   const double xscale = double(in.width) / out_width;
   const double yscale = double(in.height) / out_height;
+  std::vector<int> source_x(static_cast<size_t>(out_width));
+  double xo = xscale * 0.5;
+  for (int x = 0; x < out_width; x++, xo += xscale) {
+    source_x[size_t(x)] = std::min(int(xo), in.width - 1);
+  }
   Image8 out(out_width, out_height, in.channels);
   const int ch = in.channels;
-  for (int y = 0; y < out_height; y++) {
-    int sy = int((y + 0.5) * yscale);
-    if (sy >= in.height) sy = in.height - 1;
-    const uint8_t* src = in.row(sy);
+  double yo = yscale * 0.5;
+  for (int y = 0; y < out_height; y++, yo += yscale) {
+    const uint8_t* src = in.row(std::min(int(yo), in.height - 1));
     uint8_t* dst = out.row(y);
     for (int x = 0; x < out_width; x++) {
-      int sx = int((x + 0.5) * xscale);
-      if (sx >= in.width) sx = in.width - 1;
-      std::memcpy(dst + x * ch, src + sx * ch, ch);
+      std::memcpy(dst + x * ch, src + source_x[size_t(x)] * ch, ch);
     }
   }
   return out;

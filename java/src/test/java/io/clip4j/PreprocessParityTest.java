@@ -24,10 +24,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Preprocessed pixels equal the reference pipelines exactly: the 8-bit image after resize, crop and
- * RGB conversion (saved by models/make_fixtures.py) for JPEG, PNG (grey, alpha, palette, 16-bit),
- * WebP, BMP and TIFF files, and the normalised floats bit for bit. open_clip's PIL pipeline for
- * open_clip checkpoints (expected/crops-224); transformers' CLIPImageProcessor with its PIL backend
- * for Hugging Face folders (expected/crops-hf).
+ * RGB conversion (saved by models/make_fixtures.py and models/make_decoder_fixtures.py) for JPEG,
+ * PNG (grey, alpha, palette, 16-bit), WebP, BMP and TIFF files, the first frame of animated GIFs
+ * (palette, transparency, offset and interlaced frames, grey palette) and WebPs (alpha, offset
+ * frame), damaged files that Pillow still decodes, and the normalised floats bit for bit.
+ * open_clip's PIL pipeline for open_clip checkpoints (expected/crops-224); transformers'
+ * CLIPImageProcessor with its PIL backend for Hugging Face folders (expected/crops-hf).
  */
 @Tag("native")
 class PreprocessParityTest {
