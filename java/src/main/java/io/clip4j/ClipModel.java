@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A CLIP model loaded into the native runner: image and text embeddings that equal open_clip's for
@@ -300,10 +302,28 @@ public final class ClipModel implements AutoCloseable {
     }
     List<float[]> out = new ArrayList<>(items.size());
     for (int start = 0; start < items.size(); start += options.batchSize()) {
-      out.addAll(
-          run.apply(items.subList(start, Math.min(items.size(), start + options.batchSize()))));
+      try {
+        out.addAll(
+            run.apply(items.subList(start, Math.min(items.size(), start + options.batchSize()))));
+      } catch (ClipException e) {
+        throw start == 0 ? e : renumbered(e, start);
+      }
     }
     return out;
+  }
+
+  private static final Pattern IMAGE_INDEX =
+      Pattern.compile("^image (\\d+): (.*)$", Pattern.DOTALL);
+
+  /** The runner numbers images within its batch; the caller's list is numbered from its start. */
+  private static ClipException renumbered(ClipException e, int offset) {
+    String detail = e.getMessage().substring(e.code().toString().length() + 2);
+    Matcher m = IMAGE_INDEX.matcher(detail);
+    if (!m.matches()) {
+      return e;
+    }
+    int index = Integer.parseInt(m.group(1)) + offset;
+    return new ClipException(e.code(), "image " + index + ": " + m.group(2), e);
   }
 
   /** A native call that writes {@code rows x embeddingSize} floats into {@code out}. */

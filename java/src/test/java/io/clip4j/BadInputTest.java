@@ -171,6 +171,21 @@ class BadInputTest {
     assertTrue(e.getMessage().contains("image 2:"), e.getMessage());
   }
 
+  /** Lists longer than the batch size run as several native calls; the index is the list's. */
+  @Test
+  void aBadImageInALaterBatchIsNamedByItsPositionInTheList() throws IOException {
+    byte[] good = Files.readAllBytes(Fixtures.IMAGES.resolve("rocket.jpg"));
+    try (ClipModel batched =
+        ClipModel.load(Fixtures.path("vit-tiny"), ClipOptions.builder().batchSize(2).build())) {
+      ClipException e =
+          assertThrows(
+              ClipException.class,
+              () -> batched.embedEncodedImages(List.of(good, good, good, "junk".getBytes(), good)));
+      assertEquals(ErrorCode.BAD_IMAGE, e.code());
+      assertTrue(e.getMessage().startsWith("BAD_IMAGE: image 3: "), e.getMessage());
+    }
+  }
+
   @Test
   void tinyAndExtremeImagesAreEmbedded() {
     byte[] onePixel = {(byte) 200, 100, 50};
