@@ -19,5 +19,4 @@ tar -cJf .gpu-carry/deps.tar.xz -C /tmp/clip4j-gpu-carry .
 . native/scripts/pip-indexes.sh
 python3 -m pip download "${pip_index_args[@]}" -q --no-deps --only-binary=:all: -d .gpu-carry/wheels \
   open_clip_torch==3.3.0 ftfy wcwidth
-grep -qx '/.gpu-carry/' .git/info/exclude 2>/dev/null || echo '/.gpu-carry/' >> .git/info/exclude
 du -sh .gpu-carry

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "models/onednn_linear.h"
+
 namespace clip4j {
 
 LayerNorm LayerNorm::load(StateDict& weights, const std::string& prefix, int64_t width) {
@@ -19,10 +21,17 @@ Linear Linear::load(StateDict& weights, const std::string& prefix, int64_t in, i
   Linear l;
   l.weight = weights.take(prefix + ".weight", {out, in});
   if (bias) l.bias = weights.take(prefix + ".bias", {out});
+  if (onednn::can_pack(l.weight)) {
+    l.packed = onednn::pack(l.weight);
+    l.weight = at::Tensor();
+  }
   return l;
 }
 
-at::Tensor Linear::operator()(const at::Tensor& x) const { return at::linear(x, weight, bias); }
+at::Tensor Linear::operator()(const at::Tensor& x) const {
+  if (packed.defined()) return onednn::linear(x, packed, bias);
+  return at::linear(x, weight, bias);
+}
 
 at::Tensor activate(const at::Tensor& x, Activation activation) {
   if (activation == Activation::QuickGelu) return x * at::sigmoid(x * 1.702);

@@ -19,8 +19,10 @@ struct LayerNorm {
   at::Tensor operator()(const at::Tensor& x) const;
 };
 
+// On the CPU the weight is kept only in oneDNN's packed layout where it can be (onednn_linear.h).
 struct Linear {
   at::Tensor weight, bias;  // bias may be undefined
+  at::Tensor packed;        // oneDNN's layout; weight is then undefined
   static Linear load(StateDict& weights, const std::string& prefix, int64_t in, int64_t out,
                      bool bias = true);
   at::Tensor operator()(const at::Tensor& x) const;
