@@ -65,7 +65,7 @@ struct Bucket {
   at::Tensor input;   // the graph's static input, in the model's dtype
   at::Tensor output;  // the graph's static output, fp32 [size, embed_dim]
   std::unique_ptr<at::cuda::CUDAGraph> graph;
-  bool eager = false;  // capture failed for a reason other than memory: run without a graph
+  bool eager = false;  // graphs are off, or capture failed for a reason other than memory
 
   std::mutex slots_mutex;
   std::vector<std::unique_ptr<PinnedSlot>> free_slots;
@@ -230,6 +230,7 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
       staging = at::zeros({size, 3, side, side}, device.dtype(at::kFloat));
     }
     bucket->input = at::zeros({size, 3, side, side}, device.dtype(options_.weights.dtype()));
+    bucket->eager = !options_.graphs;
     return *buckets_.emplace(size, std::move(bucket)).first->second;
   }
 
