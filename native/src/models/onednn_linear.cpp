@@ -22,7 +22,7 @@ const Operators& operators() {
   static const Operators ops = [] {
     Operators o;
     const char* choice = std::getenv("CLIP4J_CPU_GEMM");
-    if (choice != nullptr && std::strcmp(choice, "blas") == 0) return o;
+    if (choice == nullptr || std::strcmp(choice, "onednn") != 0) return o;
     if (!at::hasMKLDNN()) return o;
     auto& dispatcher = c10::Dispatcher::singleton();
     o.reorder = dispatcher.findSchema({"mkldnn::_reorder_linear_weight", ""});
