@@ -212,8 +212,9 @@ clip4j_status clip4j_preprocess_rgb(clip4j_model* model, const uint8_t* rgb, con
 /*
  * Describes a checkpoint without loading its weights: writes a NUL-terminated listing into
  * `listing` ("format\t<safetensors|torch.save|torchscript>" on the first line, then one
- * "tensor\t<name>\t<dtype>\t<d0,d1,...>" line per tensor) and its full size (with the NUL) into
- * `*needed`. A `capacity` smaller than that returns CLIP4J_INVALID_ARGUMENT: call again with more.
+ * "tensor\t<name>\t<dtype>\t<d0,d1,...>" line per tensor; backslash, tab and newline in a name
+ * are written as \\, \t and \n) and its full size (with the NUL) into `*needed`. A `capacity`
+ * smaller than that returns CLIP4J_INVALID_ARGUMENT: call again with more.
  */
 clip4j_status clip4j_checkpoint_describe(const char* path, char* listing, size_t capacity,
                                          size_t* needed, char* error, size_t error_capacity);

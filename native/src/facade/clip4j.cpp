@@ -76,6 +76,25 @@ clip4j_status guarded(char* error, size_t capacity, Body&& body) {
   }
 }
 
+// The listing's fields are separated by tabs and its lines by newlines; a tensor name, which the
+// file chooses, may hold either.
+std::string escaped(const std::string& name) {
+  std::string out;
+  out.reserve(name.size());
+  for (const char c : name) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 void require(bool condition, const char* message) {
   if (!condition) throw clip4j::InvalidArgument(message);
 }
@@ -132,7 +151,8 @@ clip4j_status clip4j_checkpoint_describe(const char* path, char* listing, size_t
     const clip4j::Checkpoint checkpoint = clip4j::read_checkpoint(path, /*shapes_only=*/true);
     std::string text = std::string("format\t") + clip4j::format_name(checkpoint.format) + "\n";
     for (const auto& [name, tensor] : checkpoint.tensors) {
-      text += "tensor\t" + name + "\t" + std::string(c10::toString(tensor.scalar_type())) + "\t";
+      text += "tensor\t" + escaped(name) + "\t" +
+              std::string(c10::toString(tensor.scalar_type())) + "\t";
       for (int64_t i = 0; i < tensor.dim(); i++) {
         if (i > 0) text += ',';
         text += std::to_string(tensor.size(i));

@@ -172,9 +172,10 @@ public final class ClipModel implements AutoCloseable {
 
   public List<float[]> embedEncodedImages(List<byte[]> images) {
     requireNonEmpty(images, "images");
-    for (byte[] image : images) {
-      if (image == null || image.length == 0) {
-        throw new ClipException(ErrorCode.BAD_IMAGE, "image data is empty");
+    for (int i = 0; i < images.size(); i++) {
+      if (images.get(i).length == 0) {
+        // Named by position, as the native side names an image it cannot decode.
+        throw new ClipException(ErrorCode.BAD_IMAGE, "image " + i + ": image data is empty");
       }
     }
     return inBatches(

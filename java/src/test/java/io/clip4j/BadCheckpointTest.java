@@ -1,9 +1,11 @@
 package io.clip4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.internal.CheckpointListing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Tag;
@@ -196,5 +199,47 @@ class BadCheckpointTest {
             () -> ClipModel.load(Fixtures.path("vit-tiny-train.pt"), ClipOptions.defaults()));
     assertEquals(ErrorCode.INVALID_ARGUMENT, noArch.code());
     assertTrue(noArch.getMessage().contains("carries no architecture"), noArch.getMessage());
+  }
+
+  /**
+   * Tensor names are the file's to choose: tabs and newlines in them must not break the listing the
+   * architecture is read from (a name once forged a line of its own there, and a shape that was not
+   * a number then threw NumberFormatException).
+   */
+  @Test
+  void tensorNamesWithTabsAndNewlinesAreListedAsTheyAre() throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+    tensors.put(
+        "x\ntensor\tforged\tF32\tnot-a-shape",
+        new SafetensorsWriter.Tensor("F32", new long[] {1}, new byte[4]));
+    tensors.put("tab\tin name", new SafetensorsWriter.Tensor("F32", new long[] {2}, new byte[8]));
+    tensors.put(
+        "x\nformat\ttorchscript", new SafetensorsWriter.Tensor("F32", new long[0], new byte[4]));
+    Path file = dir.resolve("odd-names.safetensors");
+    SafetensorsWriter.write(file, tensors);
+    CheckpointListing listing = CheckpointListing.describe(file);
+    assertEquals("safetensors", listing.format());
+    assertEquals(
+        Set.of("x\ntensor\tforged\tF32\tnot-a-shape", "tab\tin name", "x\nformat\ttorchscript"),
+        listing.shapes().keySet());
+    assertArrayEquals(new long[] {2}, listing.shape("tab\tin name"));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, loadFails(file).code());
+  }
+
+  /**
+   * Inferring OpenAI's architecture from shapes of the wrong rank (no architecture named) fails
+   * with a ClipException naming the tensor, not an ArrayIndexOutOfBoundsException.
+   */
+  @Test
+  void shapesOfTheWrongRankFailCleanlyWhenTheArchitectureIsInferred() throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>(tinyTensors());
+    tensors.put(
+        "visual.conv1.weight", new SafetensorsWriter.Tensor("F32", new long[] {2}, new byte[8]));
+    Path file = dir.resolve("flat-conv.safetensors");
+    SafetensorsWriter.write(file, tensors);
+    ClipException e =
+        assertThrows(ClipException.class, () -> ClipModel.load(file, ClipOptions.defaults()));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("carries no architecture"), e.getMessage());
   }
 }

@@ -169,6 +169,10 @@ class BadInputTest {
             () -> model.embedEncodedImages(List.of(good, good, "junk".getBytes())));
     assertEquals(ErrorCode.BAD_IMAGE, e.code());
     assertTrue(e.getMessage().contains("image 2:"), e.getMessage());
+    ClipException empty =
+        assertThrows(
+            ClipException.class, () -> model.embedEncodedImages(List.of(good, new byte[0])));
+    assertTrue(empty.getMessage().endsWith("image 1: image data is empty"), empty.getMessage());
   }
 
   /** Lists longer than the batch size run as several native calls; the index is the list's. */

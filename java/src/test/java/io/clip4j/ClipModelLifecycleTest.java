@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -87,5 +88,55 @@ class ClipModelLifecycleTest {
     pool.shutdown();
     assertEquals(4, rejected.get());
     assertTrue(completed.get() > 0, "no call completed before close");
+  }
+
+  /**
+   * 16 threads mid-call (images, texts, lists spanning two native calls, classification) while
+   * close() runs, five times at different moments: every call returns its single-threaded result or
+   * throws IllegalStateException, and nothing else happens (no crash, no other exception).
+   */
+  @Test
+  void closeWhileManyThreadsAreMidCall() throws Exception {
+    int threads = 16;
+    AtomicInteger completed = new AtomicInteger();
+    for (int round = 0; round < 5; round++) {
+      ClipModel model =
+          ClipModel.load(Fixtures.path("vit-tiny"), ClipOptions.builder().batchSize(3).build());
+      List<ReferenceCalls.Call> calls = ReferenceCalls.of(model);
+      AtomicInteger rejected = new AtomicInteger();
+      CountDownLatch started = new CountDownLatch(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  started.countDown();
+                  for (int i = first; ; i++) {
+                    ReferenceCalls.Call call = calls.get(i % calls.size());
+                    float[][] result;
+                    try {
+                      result = call.run().get();
+                    } catch (IllegalStateException closed) {
+                      rejected.incrementAndGet();
+                      return null;
+                    }
+                    assertTrue(ReferenceCalls.matches(call, result), call.name());
+                    completed.incrementAndGet();
+                  }
+                }));
+      }
+      started.await();
+      Thread.sleep(50 + 100L * round);
+      model.close();
+      for (Future<?> f : futures) {
+        f.get(5, TimeUnit.MINUTES); // a wrong result or another exception fails here
+      }
+      pool.shutdown();
+      assertEquals(threads, rejected.get(), "every thread ends on IllegalStateException");
+      assertThrows(IllegalStateException.class, () -> model.embedText("after close"));
+    }
+    assertTrue(completed.get() > 0, "no call completed before close in any round");
   }
 }

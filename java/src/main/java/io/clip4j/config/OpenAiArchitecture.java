@@ -22,10 +22,9 @@ public final class OpenAiArchitecture {
     Map<String, long[]> shapes = listing.shapes();
     VisionConfig vision;
     if (shapes.containsKey("visual.proj")) {
-      long[] conv = listing.shape("visual.conv1.weight");
-      int width = (int) conv[0];
-      int patch = (int) conv[3];
-      int grid = (int) Math.round(Math.sqrt(listing.shape("visual.positional_embedding")[0] - 1));
+      int width = (int) listing.dim("visual.conv1.weight", 0);
+      int patch = (int) listing.dim("visual.conv1.weight", 3);
+      int grid = (int) Math.round(Math.sqrt(listing.dim("visual.positional_embedding", 0) - 1));
       int layers = count(shapes, "visual.transformer.resblocks.", 3);
       vision =
           VisionConfig.vit(
@@ -43,8 +42,8 @@ public final class OpenAiArchitecture {
       for (int b = 0; b < 4; b++) {
         stages[b] = count(shapes, "visual.layer" + (b + 1) + ".", 2);
       }
-      int width = (int) listing.shape("visual.layer1.0.conv1.weight")[0];
-      long positions = listing.shape("visual.attnpool.positional_embedding")[0];
+      int width = (int) listing.dim("visual.layer1.0.conv1.weight", 0);
+      long positions = listing.dim("visual.attnpool.positional_embedding", 0);
       int output = (int) Math.round(Math.sqrt(positions - 1));
       if ((long) output * output + 1 != positions) {
         throw new ClipException(
@@ -58,11 +57,11 @@ public final class OpenAiArchitecture {
           "cannot tell the image tower of this checkpoint: it has neither visual.proj (ViT) nor"
               + " visual.attnpool (ResNet)");
     }
-    int textWidth = (int) listing.shape("ln_final.weight")[0];
+    int textWidth = (int) listing.dim("ln_final.weight", 0);
     TextConfig text =
         new TextConfig(
-            (int) listing.shape("positional_embedding")[0],
-            (int) listing.shape("token_embedding.weight")[0],
+            (int) listing.dim("positional_embedding", 0),
+            (int) listing.dim("token_embedding.weight", 0),
             textWidth,
             count(shapes, "transformer.resblocks.", 2),
             Math.max(1, textWidth / HEAD_WIDTH),
@@ -70,7 +69,7 @@ public final class OpenAiArchitecture {
             TextConfig.TextPool.ARGMAX,
             true,
             false);
-    int embedDim = (int) listing.shape("text_projection")[1];
+    int embedDim = (int) listing.dim("text_projection", 1);
     PreprocessConfig preprocess =
         OpenClipConfigReader.preprocess(null, vision.imageSize(), fallbackName);
     ModelConfig inferred =

@@ -4,6 +4,7 @@ import io.clip4j.ClipException;
 import io.clip4j.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,26 @@ public record CheckpointListing(String format, Map<String, long[]> shapes) {
       throw new ClipException(ErrorCode.BAD_CHECKPOINT, "checkpoint has no tensor " + name);
     }
     return shape;
+  }
+
+  /**
+   * Dimension {@code index} of {@code name}'s shape, or a {@link ClipException} saying the shape
+   * has too few dimensions (the file chooses the shapes).
+   */
+  public long dim(String name, int index) {
+    long[] shape = shape(name);
+    if (index >= shape.length) {
+      throw new ClipException(
+          ErrorCode.BAD_CHECKPOINT,
+          "tensor "
+              + name
+              + " has shape "
+              + Arrays.toString(shape)
+              + ", not the "
+              + (index + 1)
+              + " or more dimensions a CLIP checkpoint has there");
+    }
+    return shape[index];
   }
 
   public static CheckpointListing describe(Path checkpoint) {
@@ -59,15 +80,16 @@ public record CheckpointListing(String format, Map<String, long[]> shapes) {
     Map<String, long[]> shapes = new LinkedHashMap<>();
     for (String line : text.split("\n")) {
       String[] fields = line.split("\t", -1);
+      for (int i = 0; i < fields.length; i++) {
+        fields[i] = unescape(fields[i]);
+      }
       if (fields[0].equals("format")) {
         format = fields[1];
       } else if (fields[0].equals("tensor") && fields.length == 4) {
         long[] shape =
             fields[3].isEmpty()
                 ? new long[0]
-                : java.util.Arrays.stream(fields[3].split(","))
-                    .mapToLong(Long::parseLong)
-                    .toArray();
+                : Arrays.stream(fields[3].split(",")).mapToLong(Long::parseLong).toArray();
         shapes.put(fields[1], shape);
       }
     }
@@ -75,5 +97,23 @@ public record CheckpointListing(String format, Map<String, long[]> shapes) {
       throw new ClipException(ErrorCode.INTERNAL, "malformed checkpoint listing");
     }
     return new CheckpointListing(format, Collections.unmodifiableMap(shapes));
+  }
+
+  /** Undoes the native listing's escapes of backslash, tab and newline in names. */
+  private static String unescape(String field) {
+    if (field.indexOf('\\') < 0) {
+      return field;
+    }
+    StringBuilder out = new StringBuilder(field.length());
+    for (int i = 0; i < field.length(); i++) {
+      char c = field.charAt(i);
+      if (c == '\\' && i + 1 < field.length()) {
+        char next = field.charAt(++i);
+        out.append(next == 't' ? '\t' : next == 'n' ? '\n' : next);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }
