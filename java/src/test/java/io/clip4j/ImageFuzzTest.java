@@ -40,6 +40,7 @@ class ImageFuzzTest {
     try (Stream<Path> files = Files.list(Fixtures.IMAGES)) {
       fixtures =
           files
+              .filter(Files::isRegularFile) // not the damaged/ folder
               .filter(f -> !f.getFileName().toString().endsWith(".md"))
               .sorted()
               .map(ImageFuzzTest::read)
