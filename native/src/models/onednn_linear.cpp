@@ -15,7 +15,7 @@ namespace {
 struct Operators {
   std::optional<c10::OperatorHandle> reorder;
   std::optional<c10::OperatorHandle> pointwise;
-  bool enabled = false;
+  bool enabled() const { return reorder.has_value() && pointwise.has_value(); }
 };
 
 const Operators& operators() {
@@ -27,7 +27,6 @@ const Operators& operators() {
     auto& dispatcher = c10::Dispatcher::singleton();
     o.reorder = dispatcher.findSchema({"mkldnn::_reorder_linear_weight", ""});
     o.pointwise = dispatcher.findSchema({"mkldnn::_linear_pointwise", ""});
-    o.enabled = o.reorder.has_value() && o.pointwise.has_value();
     return o;
   }();
   return ops;
@@ -36,7 +35,7 @@ const Operators& operators() {
 }  // namespace
 
 bool can_pack(const at::Tensor& weight) {
-  return operators().enabled && weight.device().is_cpu() && weight.dim() == 2 &&
+  return operators().enabled() && weight.device().is_cpu() && weight.dim() == 2 &&
          (weight.scalar_type() == at::kFloat || weight.scalar_type() == at::kBFloat16);
 }
 

@@ -17,6 +17,7 @@
 #include "preprocessing/clip_preprocess.h"
 #include "preprocessing/image_decode.h"
 #include "runner/cuda_image_runner.h"
+#include "runner/write_embeddings.h"
 #include "weights/checkpoint_reader.h"
 #include "weights/hugging_face_names.h"
 

@@ -4,20 +4,11 @@
 #include <ATen/Context.h>
 #include <c10/core/InferenceMode.h>
 
-#include <cstring>
 #include <vector>
 
-namespace clip4j {
+#include "runner/write_embeddings.h"
 
-void write_embeddings(at::Tensor embeddings, bool normalize, float* out) {
-  embeddings = embeddings.to(at::kFloat);
-  if (normalize) {
-    // F.normalize: x / max(||x||, 1e-12)
-    embeddings = embeddings / embeddings.norm(2, -1, true).clamp_min(1e-12);
-  }
-  embeddings = embeddings.to(at::kCPU).contiguous();
-  std::memcpy(out, embeddings.data_ptr<float>(), embeddings.numel() * sizeof(float));
-}
+namespace clip4j {
 
 void HostImageRunner::run(int batch, const Fill& fill, bool normalize, float* out) {
   std::vector<float> pixels(size_t(batch) * 3 * image_size_ * image_size_);

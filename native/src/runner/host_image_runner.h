@@ -25,7 +25,4 @@ class HostImageRunner final : public ImageBatchRunner {
   c10::TensorOptions weights_;
 };
 
-// Float32 embeddings, L2-normalised per row when asked (as F.normalize), copied to `out` on the host.
-void write_embeddings(at::Tensor embeddings, bool normalize, float* out);
-
 }  // namespace clip4j

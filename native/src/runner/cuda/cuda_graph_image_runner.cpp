@@ -16,8 +16,6 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +24,7 @@
 #include <vector>
 
 #include "runner/cuda_image_runner.h"
+#include "runner/write_embeddings.h"
 
 namespace clip4j {
 namespace {
@@ -130,20 +129,7 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
     }
     slot->copied_back.synchronize();
 
-    const float* embeddings = slot->embeddings.data_ptr<float>();
-    const int dim = options_.embed_dim;
-    for (int i = 0; i < count; i++) {
-      const float* row = embeddings + int64_t(i) * dim;
-      float* dest = out + int64_t(i) * dim;
-      if (!normalize) {
-        std::memcpy(dest, row, sizeof(float) * dim);
-        continue;
-      }
-      double squares = 0;  // F.normalize: x / max(||x||, 1e-12)
-      for (int j = 0; j < dim; j++) squares += double(row[j]) * row[j];
-      const float scale = float(1.0 / std::max(std::sqrt(squares), 1e-12));
-      for (int j = 0; j < dim; j++) dest[j] = row[j] * scale;
-    }
+    write_embeddings(slot->embeddings.narrow(0, 0, count), normalize, out);
   }
 
   // Copies the slot's first `count` images in, runs the forward pass, copies the embeddings back.
