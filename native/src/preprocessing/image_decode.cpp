@@ -21,7 +21,7 @@ namespace {
 // PIL opens palette PNGs ("P") and 1-bit PNGs ("1") as palette-like modes. OpenCV expands them
 // to colour, so we read the PNG header to know.
 bool is_palette_like(const uint8_t* data, size_t size) {
-  if (starts_with(data, size, "\x89PNG\r\n\x1a\n", 8) && size >= 26 &&
+  if (image_format(data, size) == ImageFormat::Png && size >= 26 &&
       std::memcmp(data + 12, "IHDR", 4) == 0) {
     const uint8_t bit_depth = data[24];
     const uint8_t color_type = data[25];
@@ -63,8 +63,9 @@ DecodedImage decode_image(const uint8_t* data, size_t size, int64_t max_pixels) 
                      std::to_string(max_pixels) + " pixels; not decoded");
     }
   }
-  if (starts_with(data, size, "GIF8", 4)) return decode_gif(data, size, max_pixels);
-  if (starts_with(data, size, "\xFF\xD8", 2) && jpeg_components(data, size) == 4) {
+  const ImageFormat format = image_format(data, size);
+  if (format == ImageFormat::Gif) return decode_gif(data, size, max_pixels);
+  if (format == ImageFormat::Jpeg && jpeg_components(data, size) == 4) {
     // OpenCV turns CMYK into RGB with other rounding than Pillow and gives no CMYK, and open_clip
     // resizes CMYK before converting it: the pixels would differ (by 11 levels on the test image).
     throw BadImage(
@@ -75,7 +76,7 @@ DecodedImage decode_image(const uint8_t* data, size_t size, int64_t max_pixels) 
     throw BadImage(refusal + " (Pillow refuses it)");
   }
   // Pillow reads a PNG whose IEND chunk is missing; libpng needs it.
-  const std::vector<uint8_t> restored = starts_with(data, size, "\x89PNG\r\n\x1a\n", 8)
+  const std::vector<uint8_t> restored = format == ImageFormat::Png
                                             ? png_with_end_restored(data, size)
                                             : std::vector<uint8_t>();
   const cv::Mat encoded = restored.empty()

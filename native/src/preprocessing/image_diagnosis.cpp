@@ -86,16 +86,22 @@ std::string first_bytes(const uint8_t* d, size_t size) {
 }  // namespace
 
 std::string undecodable_reason(const uint8_t* d, size_t size) {
-  if (starts_with(d, size, "\xFF\xD8", 2)) return jpeg_reason(d, size);
-  if (starts_with(d, size, "\x89PNG\r\n\x1a\n", 8)) return png_reason(d, size);
-  if (starts_with(d, size, "RIFF", 4) && size >= 12 && std::memcmp(d + 8, "WEBP", 4) == 0) {
-    return declared_length_reason("WebP", uint64_t(le32(d + 4)) + 8, size);
-  }
-  if ((starts_with(d, size, "II*\0", 4) || starts_with(d, size, "MM\0*", 4)) && size >= 8) {
-    return tiff_reason(d, size);
-  }
-  if (starts_with(d, size, "BM", 2) && size >= 6) {
-    return declared_length_reason("BMP", le32(d + 2), size);
+  switch (image_format(d, size)) {
+    case ImageFormat::Jpeg:
+      return jpeg_reason(d, size);
+    case ImageFormat::Png:
+      return png_reason(d, size);
+    case ImageFormat::WebP:
+      return declared_length_reason("WebP", uint64_t(le32(d + 4)) + 8, size);
+    case ImageFormat::Tiff:
+      if (size >= 8) return tiff_reason(d, size);
+      break;
+    case ImageFormat::Bmp:
+      if (size >= 6) return declared_length_reason("BMP", le32(d + 2), size);
+      break;
+    case ImageFormat::Gif:
+    case ImageFormat::Unknown:
+      break;
   }
   return "bytes are not an image OpenCV can decode (" + std::to_string(size) +
          " bytes, beginning " + first_bytes(d, size) + ")";

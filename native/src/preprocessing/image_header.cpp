@@ -42,25 +42,30 @@ std::optional<DeclaredSize> webp(const uint8_t* d, size_t size) {
 }  // namespace
 
 std::optional<DeclaredSize> declared_size(const uint8_t* d, size_t size) {
-  if (d == nullptr) return std::nullopt;
-  if (starts_with(d, size, "\x89PNG\r\n\x1a\n", 8) && size >= 24 &&
-      std::memcmp(d + 12, "IHDR", 4) == 0) {
-    return DeclaredSize{be32(d + 16), be32(d + 20)};
-  }
-  if (starts_with(d, size, "\xFF\xD8", 2)) return jpeg(d, size);
-  if ((starts_with(d, size, "GIF87a", 6) || starts_with(d, size, "GIF89a", 6)) && size >= 10) {
-    return DeclaredSize{le16(d + 6), le16(d + 8)};
-  }
-  if (starts_with(d, size, "BM", 2) && size >= 26) {
-    if (le32(d + 14) == 12) return DeclaredSize{le16(d + 18), le16(d + 20)};  // OS/2 header
-    // Heights are negative for top-down bitmaps.
-    return DeclaredSize{std::llabs(int32_t(le32(d + 18))), std::llabs(int32_t(le32(d + 22)))};
-  }
-  if (starts_with(d, size, "RIFF", 4) && size >= 16 && std::memcmp(d + 8, "WEBP", 4) == 0) {
-    return webp(d, size);
-  }
-  if ((starts_with(d, size, "II*\0", 4) || starts_with(d, size, "MM\0*", 4)) && size >= 8) {
-    return tiff(d, size);
+  switch (image_format(d, size)) {
+    case ImageFormat::Png:
+      if (size >= 24 && std::memcmp(d + 12, "IHDR", 4) == 0) {
+        return DeclaredSize{be32(d + 16), be32(d + 20)};
+      }
+      return std::nullopt;
+    case ImageFormat::Jpeg:
+      return jpeg(d, size);
+    case ImageFormat::Gif:
+      if ((starts_with(d, size, "GIF87a", 6) || starts_with(d, size, "GIF89a", 6)) && size >= 10) {
+        return DeclaredSize{le16(d + 6), le16(d + 8)};
+      }
+      return std::nullopt;
+    case ImageFormat::Bmp:
+      if (size < 26) return std::nullopt;
+      if (le32(d + 14) == 12) return DeclaredSize{le16(d + 18), le16(d + 20)};  // OS/2 header
+      // Heights are negative for top-down bitmaps.
+      return DeclaredSize{std::llabs(int32_t(le32(d + 18))), std::llabs(int32_t(le32(d + 22)))};
+    case ImageFormat::WebP:
+      return size >= 16 ? webp(d, size) : std::nullopt;
+    case ImageFormat::Tiff:
+      return size >= 8 ? tiff(d, size) : std::nullopt;
+    case ImageFormat::Unknown:
+      break;
   }
   return std::nullopt;
 }

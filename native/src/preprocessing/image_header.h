@@ -5,8 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
+
+#include "image_format.h"
 
 namespace clip4j {
 
@@ -14,11 +15,6 @@ struct DeclaredSize {
   int64_t width;
   int64_t height;
 };
-
-// Whether `data` begins with the `n` bytes of `magic`.
-inline bool starts_with(const uint8_t* data, size_t size, const char* magic, size_t n) {
-  return size >= n && std::memcmp(data, magic, n) == 0;
-}
 
 // The width and height declared by a PNG, JPEG, GIF, BMP, WebP or TIFF header; nullopt for other
 // formats and for headers too short or malformed to say (the decoder then judges the bytes).

@@ -76,10 +76,16 @@ std::string jpeg_refusal(const uint8_t* d, size_t size) {
 }  // namespace
 
 std::string pillow_refusal(const uint8_t* d, size_t size) {
-  if (starts_with(d, size, "\x89PNG\r\n\x1a\n", 8)) return png_refusal(d, size);
-  if (starts_with(d, size, "BM", 2)) return bmp_refusal(d, size);
-  if (starts_with(d, size, "\xFF\xD8", 2)) return jpeg_refusal(d, size);
-  return "";
+  switch (image_format(d, size)) {
+    case ImageFormat::Png:
+      return png_refusal(d, size);
+    case ImageFormat::Bmp:
+      return bmp_refusal(d, size);
+    case ImageFormat::Jpeg:
+      return jpeg_refusal(d, size);
+    default:
+      return "";
+  }
 }
 
 }  // namespace clip4j
