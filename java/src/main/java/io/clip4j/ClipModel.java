@@ -3,6 +3,7 @@ package io.clip4j;
 import io.clip4j.config.CheckpointResolver;
 import io.clip4j.config.CheckpointResolver.ResolvedCheckpoint;
 import io.clip4j.internal.ClipFacade;
+import io.clip4j.internal.ImageInList;
 import io.clip4j.internal.NativeModel;
 import io.clip4j.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A CLIP model loaded into the native runner: image and text embeddings that equal open_clip's for
@@ -313,18 +312,16 @@ public final class ClipModel implements AutoCloseable {
     return out;
   }
 
-  private static final Pattern IMAGE_INDEX =
-      Pattern.compile("^image (\\d+): (.*)$", Pattern.DOTALL);
-
   /** The runner numbers images within its batch; the caller's list is numbered from its start. */
   private static ClipException renumbered(ClipException e, int offset) {
-    String detail = e.getMessage().substring(e.code().toString().length() + 2);
-    Matcher m = IMAGE_INDEX.matcher(detail);
-    if (!m.matches()) {
-      return e;
-    }
-    int index = Integer.parseInt(m.group(1)) + offset;
-    return new ClipException(e.code(), "image " + index + ": " + m.group(2), e);
+    return ImageInList.of(e)
+        .map(
+            image ->
+                new ClipException(
+                    e.code(),
+                    new ImageInList(image.index() + offset, image.problem()).message(),
+                    e))
+        .orElse(e);
   }
 
   /** A native call that writes {@code rows x embeddingSize} floats into {@code out}. */
