@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 
-#include "models/onednn_linear.h"
 
 namespace clip4j {
 
@@ -18,19 +17,29 @@ at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
 
 Linear Linear::load(StateDict& weights, const std::string& prefix, int64_t in, int64_t out,
                     bool bias) {
+  return of(weights.take(prefix + ".weight", {out, in}),
+            bias ? weights.take(prefix + ".bias", {out}) : at::Tensor());
+}
+
+Linear Linear::of(at::Tensor weight, at::Tensor bias) {
   Linear l;
-  l.weight = weights.take(prefix + ".weight", {out, in});
-  if (bias) l.bias = weights.take(prefix + ".bias", {out});
-  if (onednn::can_pack(l.weight)) {
-    l.packed = onednn::pack(l.weight);
+  l.weight = std::move(weight);
+  l.bias = std::move(bias);
+  if (kernels::can_pack(l.weight)) {
+    l.packed = kernels::pack_weight(l.weight);
     l.weight = at::Tensor();
   }
   return l;
 }
 
 at::Tensor Linear::operator()(const at::Tensor& x) const {
-  if (packed.defined()) return onednn::linear(x, packed, bias);
+  if (packed.defined()) return kernels::packed_linear(x, packed, bias, at::Tensor());
   return at::linear(x, weight, bias);
+}
+
+at::Tensor Linear::operator()(const at::Tensor& x, const at::Tensor& residual) const {
+  if (packed.defined()) return kernels::packed_linear(x, packed, bias, residual);
+  return residual + at::linear(x, weight, bias);
 }
 
 at::Tensor activate(const at::Tensor& x, Activation activation) {

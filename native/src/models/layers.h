@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "kernels/packed_gemm.h"
 #include "weights/state_dict.h"
 
 namespace clip4j {
@@ -19,13 +20,18 @@ struct LayerNorm {
   at::Tensor operator()(const at::Tensor& x) const;
 };
 
-// On the CPU the weight is kept only in oneDNN's packed layout where it can be (onednn_linear.h).
+// A float32 weight on the CPU is kept only as column panels for the packed kernels, where this
+// CPU has them (kernels/packed_gemm.h); other weights stay as they are, for at::linear.
 struct Linear {
   at::Tensor weight, bias;  // bias may be undefined
-  at::Tensor packed;        // oneDNN's layout; weight is then undefined
+  kernels::PackedWeight packed;  // weight is then undefined
   static Linear load(StateDict& weights, const std::string& prefix, int64_t in, int64_t out,
                      bool bias = true);
+  // From a weight [out, in] already taken (bias may be undefined).
+  static Linear of(at::Tensor weight, at::Tensor bias);
   at::Tensor operator()(const at::Tensor& x) const;
+  // residual + this(x), in one pass over the output where the packed kernels run.
+  at::Tensor operator()(const at::Tensor& x, const at::Tensor& residual) const;
 };
 
 at::Tensor activate(const at::Tensor& x, Activation activation);

@@ -13,8 +13,8 @@ ResidualAttentionBlock ResidualAttentionBlock::load(StateDict& weights, const st
   b.ln_1_ = LayerNorm::load(weights, prefix + ".ln_1", w);
   b.ln_2_ = LayerNorm::load(weights, prefix + ".ln_2", w);
   // nn.MultiheadAttention keeps q, k and v in one packed projection.
-  b.in_proj_.weight = weights.take(prefix + ".attn.in_proj_weight", {3 * w, w});
-  b.in_proj_.bias = weights.take(prefix + ".attn.in_proj_bias", {3 * w});
+  b.in_proj_ = Linear::of(weights.take(prefix + ".attn.in_proj_weight", {3 * w, w}),
+                         weights.take(prefix + ".attn.in_proj_bias", {3 * w}));
   b.out_proj_ = Linear::load(weights, prefix + ".attn.out_proj", w, w);
   b.fc_ = Linear::load(weights, prefix + ".mlp.c_fc", w, shape.mlp_width);
   b.proj_ = Linear::load(weights, prefix + ".mlp.c_proj", shape.mlp_width, w);
@@ -23,7 +23,8 @@ ResidualAttentionBlock ResidualAttentionBlock::load(StateDict& weights, const st
   return b;
 }
 
-at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal) const {
+at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal,
+                                             const at::Tensor& residual) const {
   const int64_t batch = x.size(0), tokens = x.size(1), width = x.size(2);
   const int64_t head_dim = width / heads_;
   // [batch, tokens, 3 * width] -> three [batch, heads, tokens, head_dim] views.
@@ -31,16 +32,16 @@ at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal) c
       in_proj_(x).view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
   const at::Tensor attended =
       at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], std::nullopt, 0.0, causal);
-  return out_proj_(attended.transpose(1, 2).reshape({batch, tokens, width}));
+  const at::Tensor merged = attended.transpose(1, 2).reshape({batch, tokens, width});
+  return residual.defined() ? out_proj_(merged, residual) : out_proj_(merged);
 }
 
 at::Tensor ResidualAttentionBlock::forward(const at::Tensor& x, bool causal) const {
-  at::Tensor a = attention(ln_1_(x), causal);
-  if (ls_1_) a = a * *ls_1_;
-  const at::Tensor h = x + a;
-  at::Tensor m = proj_(activate(fc_(ln_2_(h)), activation_));
-  if (ls_2_) m = m * *ls_2_;
-  return h + m;
+  // Without layer scale the residual additions happen inside the output projections.
+  const at::Tensor h =
+      ls_1_ ? x + attention(ln_1_(x), causal, at::Tensor()) * *ls_1_ : attention(ln_1_(x), causal, x);
+  const at::Tensor hidden = activate(fc_(ln_2_(h)), activation_);
+  return ls_2_ ? h + proj_(hidden) * *ls_2_ : proj_(hidden, h);
 }
 
 Transformer Transformer::load(StateDict& weights, const std::string& prefix,

@@ -26,7 +26,8 @@ class ResidualAttentionBlock {
   at::Tensor forward(const at::Tensor& x, bool causal) const;
 
  private:
-  at::Tensor attention(const at::Tensor& x, bool causal) const;
+  // residual + attention output, or the output alone when residual is undefined.
+  at::Tensor attention(const at::Tensor& x, bool causal, const at::Tensor& residual) const;
 
   int64_t heads_ = 0;
   Activation activation_ = Activation::Gelu;

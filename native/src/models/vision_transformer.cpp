@@ -21,6 +21,11 @@ std::unique_ptr<VisionTransformer> VisionTransformer::load(StateDict& weights,
   const int64_t grid = config.image_size / config.patch_size;
   v->conv1_weight_ =
       weights.take(prefix + ".conv1.weight", {w, 3, config.patch_size, config.patch_size});
+  if (kernels::can_pack(v->conv1_weight_)) {
+    // (channel, row, column) order, as the patches are flattened in embed_patches.
+    v->patch_embedding_ = Linear::of(v->conv1_weight_.reshape({w, -1}), at::Tensor());
+    v->conv1_weight_ = at::Tensor();
+  }
   v->class_embedding_ = weights.take(prefix + ".class_embedding", {w});
   v->positional_embedding_ = weights.take(prefix + ".positional_embedding", {grid * grid + 1, w});
   if (!config.no_ln_pre) v->ln_pre_ = LayerNorm::load(weights, prefix + ".ln_pre", w);
@@ -32,12 +37,24 @@ std::unique_ptr<VisionTransformer> VisionTransformer::load(StateDict& weights,
   return v;
 }
 
+at::Tensor VisionTransformer::embed_patches(const at::Tensor& pixels) const {
+  const int64_t patch = config_.patch_size;
+  if (!patch_embedding_.packed.defined()) {
+    // [batch, width, grid, grid] -> [batch, grid * grid, width]
+    return at::conv2d(pixels, conv1_weight_, {}, patch).flatten(2).transpose(1, 2);
+  }
+  const int64_t batch = pixels.size(0), grid = config_.image_size / patch;
+  // [batch, 3, grid, patch, grid, patch] -> [batch, grid, grid, 3, patch, patch]
+  const at::Tensor patches = pixels.reshape({batch, 3, grid, patch, grid, patch})
+                                 .permute({0, 2, 4, 1, 3, 5})
+                                 .reshape({batch, grid * grid, 3 * patch * patch});
+  return patch_embedding_(patches);
+}
+
 at::Tensor VisionTransformer::encode(const at::Tensor& pixels) const {
   const int64_t batch = pixels.size(0);
   const int64_t w = config_.width;
-  // [batch, width, grid, grid] -> [batch, grid * grid, width]
-  at::Tensor x =
-      at::conv2d(pixels, conv1_weight_, {}, config_.patch_size).flatten(2).transpose(1, 2);
+  at::Tensor x = embed_patches(pixels);
   x = at::cat({class_embedding_.view({1, 1, w}).expand({batch, 1, w}), x}, 1);
   x = x + positional_embedding_;
   if (!config_.no_ln_pre) x = ln_pre_(x);

@@ -19,8 +19,15 @@ class VisionTransformer : public ImageTower {
   at::Tensor encode(const at::Tensor& pixels) const override;
 
  private:
+  // [batch, 3, size, size] -> [batch, grid * grid, width]
+  at::Tensor embed_patches(const at::Tensor& pixels) const;
+
   clip4j_vision_config config_{};
-  at::Tensor conv1_weight_, class_embedding_, positional_embedding_, proj_;
+  // The patch convolution (stride = kernel = patch size) is one matrix product over the patches;
+  // on the CPU it runs through the packed kernels (patch_embedding_), else as a convolution.
+  at::Tensor conv1_weight_;
+  Linear patch_embedding_;
+  at::Tensor class_embedding_, positional_embedding_, proj_;
   LayerNorm ln_pre_, ln_post_;
   Transformer transformer_;
 };

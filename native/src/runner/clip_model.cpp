@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/errors.h"
+#include "kernels/packed_gemm.h"
 #include "models/modified_resnet.h"
 #include "models/vision_transformer.h"
 #include "preprocessing/clip_preprocess.h"
@@ -58,14 +59,16 @@ c10::TensorOptions tensor_options(const clip4j_load_options& options) {
 }
 
 // libtorch parallelises with OpenMP while OpenBLAS keeps its own pool: left at their defaults both
-// take every core and fight. The runner sets libtorch's count when asked and always gives OpenBLAS
-// the same one.
+// take every core and fight. The runner sets libtorch's count when asked. With the packed kernels
+// the linear layers run on libtorch's threads, and what still reaches OpenBLAS (attention's small
+// products) is called from inside libtorch's parallel loops: OpenBLAS gets one thread, so only one
+// pool is ever awake. Otherwise (CLIP4J_CPU_GEMM=libtorch) it gets libtorch's count.
 void set_thread_counts(int threads) {
   if (threads > 0) at::set_num_threads(threads);
   using SetThreads = void (*)(int);
   if (auto set_blas =
           reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set_blas(at::get_num_threads());
+    set_blas(kernels::packed_gemm_isa().has_value() ? 1 : at::get_num_threads());
   }
 }
 

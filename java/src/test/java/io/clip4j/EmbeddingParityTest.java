@@ -72,6 +72,45 @@ class EmbeddingParityTest {
     }
   }
 
+  /**
+   * A batch of 16 images (800 token rows for vit-tiny, 592 for the odd widths of vit-tiny-variants)
+   * and 32 prompts in one call: the CPU kernels then split the rows into chunks, which batches of 3
+   * never reach. Each result still equals open_clip's.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"vit-tiny", "vit-tiny-variants"})
+  void largeBatchesMatchOpenClip(String name) {
+    JsonNode expected = Fixtures.expected(name);
+    ClipOptions options = ClipOptions.builder().batchSize(16).build();
+    try (ClipModel model = ClipModel.load(Fixtures.path(name), options)) {
+      Map<Path, float[]> images = Fixtures.expectedImageEmbeddings(expected, "normalized");
+      List<Path> files = new ArrayList<>();
+      List<float[]> want = new ArrayList<>();
+      while (files.size() < 16) {
+        files.addAll(images.keySet());
+        want.addAll(images.values());
+      }
+      List<float[]> got = model.embedImageFiles(files.subList(0, 16));
+      for (int i = 0; i < 16; i++) {
+        double diff = Fixtures.maxAbsDiff(want.get(i), got.get(i));
+        assertTrue(diff <= TOLERANCE, name + " image " + i + ": max abs diff " + diff);
+      }
+
+      List<JsonNode> texts = new ArrayList<>();
+      while (texts.size() < 32) {
+        expected.get("texts").forEach(texts::add);
+      }
+      List<float[]> textEmbeddings =
+          model.embedTexts(texts.subList(0, 32).stream().map(t -> t.get("text").asText()).toList());
+      for (int i = 0; i < 32; i++) {
+        double diff =
+            Fixtures.maxAbsDiff(
+                Fixtures.floats(texts.get(i).get("normalized")), textEmbeddings.get(i));
+        assertTrue(diff <= TOLERANCE, name + " text " + i + ": max abs diff " + diff);
+      }
+    }
+  }
+
   /** fp16 and bf16 runs stay close to open_clip's fp32 embeddings (cosine similarity). */
   @ParameterizedTest(name = "{0}")
   @CsvSource({"FP16, 0.9999", "BF16, 0.999"})

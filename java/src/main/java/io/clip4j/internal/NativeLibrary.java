@@ -114,10 +114,10 @@ public final class NativeLibrary {
   }
 
   /**
-   * Loads libclip4j_env before libtorch: its constructor sets OMP_WAIT_POLICY=PASSIVE (unless the
-   * user set it) before libgomp reads the environment. Without it, libtorch's spinning OpenMP
-   * threads and OpenBLAS's threads fight over the cores (8x slower at batch 1 on 2 cores). It has
-   * no effect if another library loaded libgomp earlier in this JVM.
+   * Loads libclip4j_env before libtorch: with CLIP4J_CPU_GEMM=libtorch its constructor sets
+   * OMP_WAIT_POLICY=PASSIVE (unless the user set it) before libgomp reads the environment. Without
+   * it, libtorch's spinning OpenMP threads and OpenBLAS's threads fight over the cores (8x slower
+   * at batch 1 on 2 cores). It has no effect if another library loaded libgomp earlier in this JVM.
    */
   private static void loadProcessEnvironment() {
     try {

@@ -1,0 +1,72 @@
+// The one micro-kernel behind gemm_tiles.h, written once over a vector ISA's traits (Isa: Vec,
+// Mask, kLanes, zero, load, broadcast, fma, add, mask, masked_load, masked_store) and compiled by
+// each gemm_tiles_<isa>.cpp under that ISA's target pragma.
+//
+// A tile of Rows rows by two vectors of columns stays in 2 * Rows registers for the whole slice;
+// each k step loads two vectors of the panel and broadcasts one float of A per row.
+// Included only by those files, after their standard headers and inside their target pragma.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "kernels/gemm_tiles.h"
+
+namespace clip4j::kernels {
+
+template <class Isa, int Rows>
+void tile(const Tile& t) {
+  using Vec = typename Isa::Vec;
+  constexpr int kLanes = Isa::kLanes;
+  Vec acc[Rows][2];
+  for (int i = 0; i < Rows; ++i) acc[i][0] = acc[i][1] = Isa::zero();
+  const float* b = t.panel;
+  for (int64_t k = 0; k < t.depth; ++k, b += 2 * kLanes) {
+    const Vec b0 = Isa::load(b);
+    const Vec b1 = Isa::load(b + kLanes);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const Vec a = Isa::broadcast(t.a + i * t.lda + k);
+      acc[i][0] = Isa::fma(a, b0, acc[i][0]);
+      acc[i][1] = Isa::fma(a, b1, acc[i][1]);
+    }
+  }
+  // Masked loads and stores: the last panel of an output width that is not a multiple of the
+  // panel width has fewer valid columns, and nothing past them may be read or written.
+  const auto m0 = Isa::mask(t.columns), m1 = Isa::mask(t.columns - kLanes);
+  Vec bias0 = Isa::zero(), bias1 = Isa::zero();
+  if (!t.accumulate && t.bias != nullptr) {
+    bias0 = Isa::masked_load(m0, t.bias);
+    bias1 = Isa::masked_load(m1, t.bias + kLanes);
+  }
+  for (int i = 0; i < Rows; ++i) {
+    float* c = t.c + i * t.ldc;
+    Vec base0 = bias0, base1 = bias1;
+    if (t.accumulate) {
+      base0 = Isa::masked_load(m0, c);
+      base1 = Isa::masked_load(m1, c + kLanes);
+    } else if (t.residual != nullptr) {
+      const float* r = t.residual + i * t.ldr;
+      base0 = Isa::add(base0, Isa::masked_load(m0, r));
+      base1 = Isa::add(base1, Isa::masked_load(m1, r + kLanes));
+    }
+    Isa::masked_store(m0, c, Isa::add(base0, acc[i][0]));
+    Isa::masked_store(m1, c + kLanes, Isa::add(base1, acc[i][1]));
+  }
+}
+
+template <class Isa, int... Rows>
+constexpr std::array<TileFunction, sizeof...(Rows)> tile_table(
+    std::integer_sequence<int, Rows...>) {
+  return {&tile<Isa, Rows + 1>...};
+}
+
+// The tile for `rows` rows, 1 <= rows <= MaxRows.
+template <class Isa, int MaxRows>
+TileFunction pick_tile(int rows) {
+  static constexpr auto kTiles = tile_table<Isa>(std::make_integer_sequence<int, MaxRows>{});
+  return kTiles[rows - 1];
+}
+
+}  // namespace clip4j::kernels

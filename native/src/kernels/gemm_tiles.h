@@ -1,0 +1,40 @@
+// The micro-kernels behind packed_gemm.h: one tile of up to kMaxRows rows of C from a slice of
+// the weight's column panel, kept in vector registers for the whole slice.
+#pragma once
+
+#include <cstdint>
+
+namespace clip4j::kernels {
+
+struct Tile {
+  const float* a;      // first row of A, at the slice's first k
+  int64_t lda;
+  const float* panel;  // the panel at the slice's first k: depth rows of panel-width floats
+  int64_t depth;
+  float* c;  // first row of C, at the panel's first column
+  int64_t ldc;
+  int columns;  // valid columns in this panel (the last one may be partial)
+  // The first slice writes C = bias + residual + A·B; later slices add their partial sum to C
+  // (a sum of sums, which keeps float32 rounding close to BLAS's blocked sums).
+  bool accumulate;
+  const float* bias;      // at the panel's first column, or null
+  const float* residual;  // at the tile's first row and the panel's first column, or null
+  int64_t ldr;
+};
+
+using TileFunction = void (*)(const Tile&);
+
+namespace avx512 {
+constexpr int kPanelWidth = 32;
+constexpr int kMaxRows = 12;
+// tile_for_rows(r) runs a tile of r rows, 1 <= r <= kMaxRows.
+TileFunction tile_for_rows(int rows);
+}  // namespace avx512
+
+namespace avx2 {
+constexpr int kPanelWidth = 16;
+constexpr int kMaxRows = 6;
+TileFunction tile_for_rows(int rows);
+}  // namespace avx2
+
+}  // namespace clip4j::kernels

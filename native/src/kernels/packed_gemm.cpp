@@ -1,0 +1,149 @@
+#include "kernels/packed_gemm.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "common/errors.h"
+#include "kernels/gemm_tiles.h"
+
+// This file must be compiled with -fopenmp: ATen's parallel_for is a header template, and without
+// it runs everything on the calling thread. It then uses libtorch's own libgomp (CMakeLists.txt).
+
+namespace clip4j::kernels {
+namespace {
+
+// k steps per slice: a slice of a 32-wide panel (32 KB at 256) is reused by every row tile of
+// the task while it sits in L1/L2, and C gets a sum of 256-term sums rather than one long chain.
+constexpr int64_t kSliceDepth = 128;
+// Rows of A one task covers: all of them for batch-1-sized inputs (one pass over the weight),
+// else chunks of about this many bytes, which stay in L2 while the task streams panels past them.
+constexpr int64_t kAllRowsUpTo = 192;
+constexpr int64_t kRowChunkBytes = 192 * 1024;
+
+std::optional<GemmIsa> best_isa() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")) return GemmIsa::Avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return GemmIsa::Avx2;
+  return std::nullopt;
+}
+
+std::optional<GemmIsa> chosen_isa() {
+  const char* env = std::getenv("CLIP4J_CPU_GEMM");
+  const std::string choice = env == nullptr ? "packed" : env;
+  if (choice == "packed" || choice.empty()) return best_isa();
+  if (choice == "libtorch") return std::nullopt;
+  if (choice == "avx2") {
+    if (best_isa().has_value()) return GemmIsa::Avx2;
+    throw InvalidArgument("CLIP4J_CPU_GEMM=avx2, but this CPU lacks AVX2 and FMA");
+  }
+  throw InvalidArgument("CLIP4J_CPU_GEMM='" + choice +
+                        "' is not one of packed (the default), avx2, libtorch");
+}
+
+int panel_width(GemmIsa isa) {
+  return isa == GemmIsa::Avx512 ? avx512::kPanelWidth : avx2::kPanelWidth;
+}
+int max_rows(GemmIsa isa) { return isa == GemmIsa::Avx512 ? avx512::kMaxRows : avx2::kMaxRows; }
+TileFunction tile_for_rows(GemmIsa isa, int rows) {
+  return isa == GemmIsa::Avx512 ? avx512::tile_for_rows(rows) : avx2::tile_for_rows(rows);
+}
+
+}  // namespace
+
+std::optional<GemmIsa> packed_gemm_isa() {
+  // Thrown again at each model load while the variable is wrong, so every load names it.
+  static const std::optional<GemmIsa> isa = chosen_isa();
+  return isa;
+}
+
+bool can_pack(const at::Tensor& weight) {
+  return weight.defined() && weight.device().is_cpu() && weight.scalar_type() == at::kFloat &&
+         weight.dim() == 2 && weight.numel() > 0 && packed_gemm_isa().has_value();
+}
+
+PackedWeight pack_weight(const at::Tensor& weight) {
+  PackedWeight p;
+  p.isa = *packed_gemm_isa();
+  p.out = weight.size(0);
+  p.in = weight.size(1);
+  const int64_t width = panel_width(p.isa);
+  const int64_t panels = (p.out + width - 1) / width;
+  const at::Tensor padded =
+      at::constant_pad_nd(weight.contiguous(), {0, 0, 0, panels * width - p.out});
+  // [panels * width, in] -> [panels, in, width]
+  p.panels = padded.view({panels, width, p.in}).transpose(1, 2).contiguous();
+  return p;
+}
+
+at::Tensor packed_linear(const at::Tensor& x_in, const PackedWeight& w, const at::Tensor& bias,
+                         const at::Tensor& residual_in) {
+  TORCH_CHECK(x_in.scalar_type() == at::kFloat && x_in.size(-1) == w.in,
+              "packed_linear: expected float32 [..., ", w.in, "], got ", x_in.sizes());
+  const at::Tensor x = x_in.contiguous();
+  std::vector<int64_t> out_shape = x.sizes().vec();
+  out_shape.back() = w.out;
+  at::Tensor y = at::empty(out_shape, x.options());
+  at::Tensor residual;
+  if (residual_in.defined()) {
+    TORCH_CHECK(residual_in.sizes() == y.sizes(), "packed_linear: residual ", residual_in.sizes(),
+                " does not match the output ", y.sizes());
+    residual = residual_in.contiguous();
+  }
+  const int64_t rows = x.numel() / w.in, in = w.in, out = w.out;
+  if (rows == 0) return y;
+
+  const GemmIsa isa = w.isa;
+  const int64_t width = panel_width(isa);
+  const int64_t panels = (out + width - 1) / width;
+  const int64_t row_chunk =
+      rows <= kAllRowsUpTo
+          ? rows
+          : std::max<int64_t>(max_rows(isa), kRowChunkBytes / (in * 4) / max_rows(isa) * max_rows(isa));
+  const int64_t chunks = (rows + row_chunk - 1) / row_chunk;
+  const float* a = x.const_data_ptr<float>();
+  const float* packed = w.panels.const_data_ptr<float>();
+  const float* b = bias.defined() ? bias.const_data_ptr<float>() : nullptr;
+  const float* r = residual.defined() ? residual.const_data_ptr<float>() : nullptr;
+  float* c = y.mutable_data_ptr<float>();
+
+  // One task: one chunk of rows against one panel. Consecutive tasks share the chunk, so each
+  // thread keeps its rows of A cached while it sweeps its share of the panels.
+  at::parallel_for(0, chunks * panels, 1, [&](int64_t first, int64_t last) {
+    for (int64_t task = first; task < last; ++task) {
+      const int64_t panel = task % panels;
+      const int64_t row_begin = (task / panels) * row_chunk;
+      const int64_t chunk_rows = std::min(row_chunk, rows - row_begin);
+      const int64_t column = panel * width;
+      const int columns = static_cast<int>(std::min(width, out - column));
+      // Equal row tiles (50 rows: 5 of 10, not 4 of 12 and 1 of 2).
+      const int64_t tiles = (chunk_rows + max_rows(isa) - 1) / max_rows(isa);
+      for (int64_t k = 0; k < in; k += kSliceDepth) {
+        const int64_t depth = std::min(kSliceDepth, in - k);
+        int64_t row = row_begin;
+        for (int64_t t = 0; t < tiles; ++t) {
+          const int64_t tile_rows = (row_begin + chunk_rows - row + (tiles - t) - 1) / (tiles - t);
+          Tile tile{a + row * in + k,
+                    in,
+                    packed + (panel * in + k) * width,
+                    depth,
+                    c + row * out + column,
+                    out,
+                    columns,
+                    k > 0,
+                    b == nullptr ? nullptr : b + column,
+                    r == nullptr ? nullptr : r + row * out + column,
+                    out};
+          tile_for_rows(isa, static_cast<int>(tile_rows))(tile);
+          row += tile_rows;
+        }
+      }
+    }
+  });
+  return y;
+}
+
+}  // namespace clip4j::kernels
