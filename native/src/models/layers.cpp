@@ -42,9 +42,9 @@ at::Tensor Linear::operator()(const at::Tensor& x, const at::Tensor& residual) c
   return residual + at::linear(x, weight, bias);
 }
 
-at::Tensor activate(const at::Tensor& x, Activation activation) {
-  if (activation == Activation::QuickGelu) return x * at::sigmoid(x * 1.702);
-  return at::gelu(x);
+at::Tensor activate_in_place(at::Tensor x, Activation activation) {
+  if (activation == Activation::QuickGelu) return x.mul_(at::sigmoid(x * 1.702));
+  return at::gelu_(x);
 }
 
 }  // namespace clip4j

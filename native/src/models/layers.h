@@ -34,6 +34,8 @@ struct Linear {
   at::Tensor operator()(const at::Tensor& x, const at::Tensor& residual) const;
 };
 
-at::Tensor activate(const at::Tensor& x, Activation activation);
+// Applies the activation to x's own memory (no second tensor of x's size): x must be a fresh
+// result nobody else holds, such as a linear layer's output.
+at::Tensor activate_in_place(at::Tensor x, Activation activation);
 
 }  // namespace clip4j
