@@ -23,7 +23,7 @@ namespace {
 struct Args {
   std::string weights;
   std::string device = "cuda";
-  std::string precision = "fp16";
+  std::string precision;  // default: fp16 on CUDA, fp32 on the CPU
   std::vector<int> batches = {1, 256};
   std::string graphs = "both";  // on, off or both
   double seconds = 3.0;         // timed per case, after warm-up
@@ -81,6 +81,7 @@ Args parse(int argc, char** argv) {
     }
   }
   if (args.weights.empty()) usage("--weights is required");
+  if (args.precision.empty()) args.precision = args.device == "cpu" ? "fp32" : "fp16";
   if (args.check_input.empty() != args.check_output.empty())
     usage("--check-input and --check-output go together");
   if (args.graphs != "on" && args.graphs != "off" && args.graphs != "both")
