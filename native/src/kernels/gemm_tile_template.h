@@ -47,7 +47,7 @@ void tile(const Tile& t) {
       base0 = Isa::masked_load(m0, c);
       base1 = Isa::masked_load(m1, c + kLanes);
     } else if (t.residual != nullptr) {
-      const float* r = t.residual + i * t.ldr;
+      const float* r = t.residual + i * t.ldc;
       base0 = Isa::add(base0, Isa::masked_load(m0, r));
       base1 = Isa::add(base1, Isa::masked_load(m1, r + kLanes));
     }

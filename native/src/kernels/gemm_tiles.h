@@ -18,8 +18,8 @@ struct Tile {
   // (a sum of sums, which keeps float32 rounding close to BLAS's blocked sums).
   bool accumulate;
   const float* bias;      // at the panel's first column, or null
-  const float* residual;  // at the tile's first row and the panel's first column, or null
-  int64_t ldr;
+  // At the tile's first row and the panel's first column, or null; laid out like C (same ldc).
+  const float* residual;
 };
 
 using TileFunction = void (*)(const Tile&);

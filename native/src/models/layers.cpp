@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 
-
 namespace clip4j {
 
 LayerNorm LayerNorm::load(StateDict& weights, const std::string& prefix, int64_t width) {
@@ -32,14 +31,10 @@ Linear Linear::of(at::Tensor weight, at::Tensor bias) {
   return l;
 }
 
-at::Tensor Linear::operator()(const at::Tensor& x) const {
-  if (packed.defined()) return kernels::packed_linear(x, packed, bias, at::Tensor());
-  return at::linear(x, weight, bias);
-}
-
 at::Tensor Linear::operator()(const at::Tensor& x, const at::Tensor& residual) const {
   if (packed.defined()) return kernels::packed_linear(x, packed, bias, residual);
-  return residual + at::linear(x, weight, bias);
+  const at::Tensor y = at::linear(x, weight, bias);
+  return residual.defined() ? residual + y : y;
 }
 
 at::Tensor activate_in_place(at::Tensor x, Activation activation) {

@@ -29,9 +29,9 @@ struct Linear {
                      bool bias = true);
   // From a weight [out, in] already taken (bias may be undefined).
   static Linear of(at::Tensor weight, at::Tensor bias);
-  at::Tensor operator()(const at::Tensor& x) const;
-  // residual + this(x), in one pass over the output where the packed kernels run.
-  at::Tensor operator()(const at::Tensor& x, const at::Tensor& residual) const;
+  // residual + x·Wᵀ + bias (residual may be undefined), in one pass over the output where the
+  // packed kernels run.
+  at::Tensor operator()(const at::Tensor& x, const at::Tensor& residual = at::Tensor()) const;
 };
 
 // Applies the activation to x's own memory (no second tensor of x's size): x must be a fresh

@@ -32,8 +32,7 @@ at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal,
       in_proj_(x).view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
   const at::Tensor attended =
       at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], std::nullopt, 0.0, causal);
-  const at::Tensor merged = attended.transpose(1, 2).reshape({batch, tokens, width});
-  return residual.defined() ? out_proj_(merged, residual) : out_proj_(merged);
+  return out_proj_(attended.transpose(1, 2).reshape({batch, tokens, width}), residual);
 }
 
 at::Tensor ResidualAttentionBlock::forward(const at::Tensor& x, bool causal) const {
