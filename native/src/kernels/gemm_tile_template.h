@@ -1,6 +1,7 @@
 // The one micro-kernel behind gemm_tiles.h, written once over a vector ISA's traits (Isa: Vec,
-// Mask, kLanes, zero, load, broadcast, fma, add, mask, masked_load, masked_store) and compiled by
-// each gemm_tiles_<isa>.cpp under that ISA's target pragma.
+// Mask, kLanes, zero, load, broadcast, fma, add, mask, masked_load, masked_store, and the
+// arithmetic activation_math.h needs) and compiled by each gemm_tiles_<isa>.cpp under that ISA's
+// target pragma.
 //
 // A tile of Rows rows by two vectors of columns stays in 2 * Rows registers for the whole slice;
 // each k step loads two vectors of the panel and broadcasts one float of A per row.
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "kernels/activation_math.h"
 #include "kernels/gemm_tiles.h"
 
 namespace clip4j::kernels {
@@ -51,8 +53,8 @@ void tile(const Tile& t) {
       base0 = Isa::add(base0, Isa::masked_load(m0, r));
       base1 = Isa::add(base1, Isa::masked_load(m1, r + kLanes));
     }
-    Isa::masked_store(m0, c, Isa::add(base0, acc[i][0]));
-    Isa::masked_store(m1, c + kLanes, Isa::add(base1, acc[i][1]));
+    Isa::masked_store(m0, c, activate<Isa>(t.activation, Isa::add(base0, acc[i][0])));
+    Isa::masked_store(m1, c + kLanes, activate<Isa>(t.activation, Isa::add(base1, acc[i][1])));
   }
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "common/activation.h"
+
 namespace clip4j::kernels {
 
 struct Tile {
@@ -20,6 +22,8 @@ struct Tile {
   const float* bias;      // at the panel's first column, or null
   // At the tile's first row and the panel's first column, or null; laid out like C (same ldc).
   const float* residual;
+  // Applied to the finished sums as they are stored: Identity on every slice but the last.
+  Activation activation;
 };
 
 using TileFunction = void (*)(const Tile&);

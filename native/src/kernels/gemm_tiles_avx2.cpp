@@ -26,6 +26,28 @@ struct Isa {
   static Vec broadcast(const float* p) { return _mm256_broadcast_ss(p); }
   static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
   static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
+  // For the activations (activation_math.h).
+  static Vec set1(float v) { return _mm256_set1_ps(v); }
+  static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
+  static Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
+  static Vec div(Vec a, Vec b) { return _mm256_div_ps(a, b); }
+  static Vec min(Vec a, Vec b) { return _mm256_min_ps(a, b); }
+  static Vec max(Vec a, Vec b) { return _mm256_max_ps(a, b); }
+  static Vec abs(Vec a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+  static Vec round(Vec a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  // a·2^n for integral n with -252 <= n <= 254: two factors 2^h·2^(n-h), each a float built from
+  // its exponent bits, so results past float32's range come out as 0 or inf.
+  static Vec times_pow2(Vec a, Vec n) {
+    const __m256i whole = _mm256_cvtps_epi32(n);
+    const __m256i half = _mm256_srai_epi32(whole, 1);
+    return _mm256_mul_ps(_mm256_mul_ps(a, pow2(half)), pow2(_mm256_sub_epi32(whole, half)));
+  }
+  // 2^e for -126 <= e <= 127.
+  static Vec pow2(__m256i e) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(e, _mm256_set1_epi32(127)), 23));
+  }
+  // `negative` where x's sign bit is set, else `other` (blendv picks by the sign bit).
+  static Vec where_negative(Vec x, Vec negative, Vec other) { return _mm256_blendv_ps(other, negative, x); }
   // Lanes below `columns` (none when columns <= 0, all when >= 8).
   static Mask mask(int columns) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));

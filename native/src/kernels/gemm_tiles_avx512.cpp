@@ -1,6 +1,10 @@
 // The AVX-512 build of the micro-kernel: 12 rows x 32 columns in 24 of the 32 zmm registers.
 // Only this file's functions are compiled for AVX-512 (the pragma), so the library still loads
 // on CPUs without it; packed_gemm.cpp calls them only after CPUID says yes.
+// GCC 12 reports its own _mm512_min_ps, _mm512_roundscale_ps and friends as "may be used
+// uninitialized" once they are inlined: they pass _mm512_undefined_ps() as the unused merge source.
+// Set before the intrinsics' header, whose lines the warning points at.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 #include <array>
@@ -27,6 +31,21 @@ struct Isa {
   static Vec broadcast(const float* p) { return _mm512_set1_ps(*p); }
   static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
   static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+  // For the activations (activation_math.h).
+  static Vec set1(float v) { return _mm512_set1_ps(v); }
+  static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
+  static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
+  static Vec div(Vec a, Vec b) { return _mm512_div_ps(a, b); }
+  static Vec min(Vec a, Vec b) { return _mm512_min_ps(a, b); }
+  static Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
+  static Vec abs(Vec a) { return _mm512_abs_ps(a); }
+  static Vec round(Vec a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  // a·2^n for integral n.
+  static Vec times_pow2(Vec a, Vec n) { return _mm512_scalef_ps(a, n); }
+  // `negative` where x < 0, else `other`.
+  static Vec where_negative(Vec x, Vec negative, Vec other) {
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), other, negative);
+  }
   // The first `columns` lanes (none when columns <= 0, all when >= 16).
   static Mask mask(int columns) {
     return columns >= kLanes ? Mask(0xFFFF) : columns <= 0 ? Mask(0) : Mask((1u << columns) - 1);

@@ -16,6 +16,8 @@
 
 #include <optional>
 
+#include "common/activation.h"
+
 namespace clip4j::kernels {
 
 enum class GemmIsa { Avx2, Avx512 };
@@ -40,8 +42,9 @@ bool can_pack(const at::Tensor& weight);
 
 PackedWeight pack_weight(const at::Tensor& weight);
 
-// x [..., in] -> [..., out]. bias [out] and residual [..., out] may be undefined.
+// x [..., in] -> activation(x·Wᵀ + bias) + residual, [..., out]. bias [out] and residual
+// [..., out] may be undefined; an activation and a residual together are refused (no layer has both).
 at::Tensor packed_linear(const at::Tensor& x, const PackedWeight& weight, const at::Tensor& bias,
-                         const at::Tensor& residual);
+                         const at::Tensor& residual, Activation activation = Activation::Identity);
 
 }  // namespace clip4j::kernels

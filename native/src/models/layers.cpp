@@ -37,9 +37,18 @@ at::Tensor Linear::operator()(const at::Tensor& x, const at::Tensor& residual) c
   return residual.defined() ? residual + y : y;
 }
 
-at::Tensor activate_in_place(at::Tensor x, Activation activation) {
-  if (activation == Activation::QuickGelu) return x.mul_(at::sigmoid(x * 1.702));
-  return at::gelu_(x);
+at::Tensor Linear::activated(const at::Tensor& x, Activation activation) const {
+  if (packed.defined()) return kernels::packed_linear(x, packed, bias, at::Tensor(), activation);
+  at::Tensor y = at::linear(x, weight, bias);
+  switch (activation) {
+    case Activation::Gelu:
+      return at::gelu_(y);
+    case Activation::QuickGelu:
+      return y.mul_(at::sigmoid(y * 1.702));
+    case Activation::Identity:
+      break;
+  }
+  return y;
 }
 
 }  // namespace clip4j

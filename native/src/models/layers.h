@@ -5,12 +5,11 @@
 
 #include <string>
 
+#include "common/activation.h"
 #include "kernels/packed_gemm.h"
 #include "weights/state_dict.h"
 
 namespace clip4j {
-
-enum class Activation { Gelu, QuickGelu };
 
 // LayerNorm with eps 1e-5, computed in float32 for half-precision inputs as open_clip's
 // LayerNormFp32 does.
@@ -32,10 +31,9 @@ struct Linear {
   // residual + x·Wᵀ + bias (residual may be undefined), in one pass over the output where the
   // packed kernels run.
   at::Tensor operator()(const at::Tensor& x, const at::Tensor& residual = at::Tensor()) const;
+  // activation(x·Wᵀ + bias): applied as the packed kernels store their sums, else in place on
+  // at::linear's output; never a second tensor of the output's size.
+  at::Tensor activated(const at::Tensor& x, Activation activation) const;
 };
-
-// Applies the activation to x's own memory (no second tensor of x's size): x must be a fresh
-// result nobody else holds, such as a linear layer's output.
-at::Tensor activate_in_place(at::Tensor x, Activation activation);
 
 }  // namespace clip4j

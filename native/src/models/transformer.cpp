@@ -39,7 +39,7 @@ at::Tensor ResidualAttentionBlock::forward(const at::Tensor& x, bool causal) con
   // Without layer scale the residual additions happen inside the output projections.
   const at::Tensor h =
       ls_1_ ? x + attention(ln_1_(x), causal, at::Tensor()) * *ls_1_ : attention(ln_1_(x), causal, x);
-  const at::Tensor hidden = activate_in_place(fc_(ln_2_(h)), activation_);
+  const at::Tensor hidden = fc_.activated(ln_2_(h), activation_);
   return ls_2_ ? h + proj_(hidden) * *ls_2_ : proj_(hidden, h);
 }
 
