@@ -22,8 +22,8 @@ namespace {
 constexpr int64_t kSliceDepth = 256;
 // Batch-1-sized inputs (ViT-B-32: 50 rows) run as one chunk of all rows, so each panel slice is
 // read once and reused by every row tile. Larger ones run as one task per row tile and panel: the
-// tile's rows of A stay in L1/L2 while the panel streams past. Larger chunks (two to five tiles)
-// measured 3-10% slower at 800 rows on the 2-core Zen 4 machine, ONNX Runtime's MLAS speed at one.
+// tile's rows of A stay in L1/L2 while the panel streams past. On the 2-core Zen 4 machine, at 800
+// rows, that ran at ONNX Runtime's MLAS speed; chunks of two to five tiles were 3-10% slower.
 constexpr int64_t kAllRowsUpTo = 192;
 
 std::optional<GemmIsa> best_isa() {

@@ -5,8 +5,8 @@
 // 50 rows) that held it to 110-140 GFLOP/s on the 2-core development machine, and two pools on two
 // cores collapse when anything else runs. These kernels read the weight in column panels laid out
 // once at load, split the work over libtorch's own OpenMP threads, and add the bias and the
-// residual in the same pass; oneDNN's f32 micro-kernel inside libtorch measured ~110 GFLOP/s on the
-// same products. See the README's Speed section for the figures.
+// residual (or apply the MLP's activation) in the same pass; oneDNN's f32 micro-kernel inside
+// libtorch measured ~110 GFLOP/s on the same products. See the README's Speed section for the figures.
 //
 // Two builds of one micro-kernel (gemm_tile_template.h): AVX-512 and AVX2+FMA, picked at load from CPUID;
 // on other CPUs, or with CLIP4J_CPU_GEMM=libtorch, layers keep at::linear.
