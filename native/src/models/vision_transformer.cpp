@@ -21,9 +21,13 @@ std::unique_ptr<VisionTransformer> VisionTransformer::load(StateDict& weights,
   const int64_t grid = config.image_size / config.patch_size;
   v->conv1_weight_ =
       weights.take(prefix + ".conv1.weight", {w, 3, config.patch_size, config.patch_size});
-  if (kernels::can_pack(v->conv1_weight_)) {
-    // (channel, row, column) order, as the patches are flattened in embed_patches.
-    v->patch_embedding_ = Linear::of(v->conv1_weight_.reshape({w, -1}), at::Tensor());
+  // The stride-patch convolution is one product over flattened patches, in (channel, row,
+  // column) order as embed_patches flattens them. (take leaves a missing tensor undefined and
+  // reports it with the others after loading.)
+  const at::Tensor patch_weight =
+      v->conv1_weight_.defined() ? v->conv1_weight_.reshape({w, -1}) : at::Tensor();
+  if (kernels::can_pack(patch_weight)) {
+    v->patch_embedding_ = Linear::of(patch_weight, at::Tensor());
     v->conv1_weight_ = at::Tensor();
   }
   v->class_embedding_ = weights.take(prefix + ".class_embedding", {w});
