@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The benchmark harness: clip4j beside ONNX Runtime Java and open_clip, on the same weights and
- * inputs, one runtime at a time in one run. benchmarks/bench is the launcher.
+ * inputs, one runtime at a time in one run (or in turns over several rounds). benchmarks/bench is
+ * the launcher.
  */
 @Command(
     name = "bench",
@@ -92,6 +94,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--max-iterations", defaultValue = "500")
   int maxIterations;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "1",
+      description =
+          "run every runtime's cases this many times, the runtimes taking turns, and pool the"
+              + " calls: where the machine's speed drifts, each runtime then meets the same drift")
+  int rounds;
+
   @Option(names = "--smoke", description = "a few calls per case: checks the harness, not speed")
   boolean smoke;
 
@@ -120,10 +130,12 @@ public final class BenchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--cases: " + e.getMessage());
     }
     if (threads < 1
+        || rounds < 1
         || batches.stream().anyMatch(b -> b < 1)
         || callers.stream().anyMatch(n -> n < 1)) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--threads, --batches and --callers take whole numbers from 1");
+          spec.commandLine(),
+          "--threads, --rounds, --batches and --callers take whole numbers from 1");
     }
     if (!Files.isRegularFile(image)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--image: no file " + image);
@@ -131,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
     int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
     byte[] jpeg = Files.readAllBytes(image);
 
-    List<CaseResult> results = new ArrayList<>();
+    PooledResults pooled = new PooledResults();
     Map<String, Map<String, String>> runtimes = new LinkedHashMap<>();
     Map<String, float[]> embeddings = new LinkedHashMap<>();
     float[] reference;
@@ -152,33 +164,32 @@ public final class BenchCommand implements Callable<Integer> {
       for (Runtime runtime : inProcess) {
         runtimes.put(runtime.name(), runtime.versions());
         if (runtime != clip4j) embeddings.put(runtime.name(), runtime.imageEmbedding(workload));
-        for (BenchCase c : benchCases) {
-          if (!runtime.supports(c.kind())) continue;
-          results.add(
-              report(
-                  CaseResult.single(
-                      runtime.name(),
-                      c,
-                      Measurement.single(runtime.prepare(c, workload), settings))));
-        }
-        BenchCase one = new BenchCase(BenchCase.Kind.IMAGE_MODEL, 1);
-        for (int n : callers) {
-          if (n <= 1 || !runtime.threadSafe()) continue;
-          Measurement.Concurrent m =
-              Measurement.concurrent(runtime.prepare(one, workload), n, settings);
-          results.add(report(CaseResult.concurrent(runtime.name(), one, n, m)));
-        }
       }
-      measureMicroBatching(clip4j, workload, settings, results);
+      boolean openClipPresent = true;
+      for (int round = 1; round <= rounds; round++) {
+        String tag = rounds > 1 ? String.format(Locale.ROOT, "round %d/%d ", round, rounds) : "";
+        for (Runtime runtime : inProcess)
+          measure(runtime, benchCases, workload, settings, pooled, tag);
+        measureMicroBatching(clip4j, workload, settings, pooled, tag);
+        // open_clip in its own process, while the JVM's runtimes are idle.
+        if (!openClipPresent) continue;
+        OpenClipPeer.Outcome openClip =
+            OpenClipPeer.runIfPresent(
+                python, peerScript, model, image, threads, benchCases, settings);
+        openClipPresent = openClip != null;
+        if (!openClipPresent) continue;
+        runtimes.put("open_clip", openClip.versions());
+        embeddings.put("open_clip", openClip.imageEmbedding());
+        openClip
+            .latencies()
+            .forEach(
+                (c, h) -> {
+                  pooled.addSingle("open_clip", c, h);
+                  report(tag, CaseResult.single("open_clip", c, h));
+                });
+      }
     }
-    // open_clip last, in its own process, once the JVM's runtimes are idle.
-    OpenClipPeer.Outcome openClip =
-        OpenClipPeer.runIfPresent(python, peerScript, model, image, threads, benchCases, settings);
-    if (openClip != null) {
-      runtimes.put("open_clip", openClip.versions());
-      embeddings.put("open_clip", openClip.imageEmbedding());
-      openClip.results().forEach(r -> results.add(report(r)));
-    }
+    List<CaseResult> results = pooled.results();
 
     Map<String, Object> recorded = new LinkedHashMap<>();
     recorded.put("model", model.toString());
@@ -186,6 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
     recorded.put("threads", threads);
     recorded.put("device", device);
     recorded.put("settings", settings);
+    recorded.put("rounds", rounds);
     BenchReport report =
         new BenchReport(
             Environment.describe(),
@@ -204,7 +216,11 @@ public final class BenchCommand implements Callable<Integer> {
    * coalesced into one native call, instead of each caller running its own.
    */
   private void measureMicroBatching(
-      Clip4jRuntime clip4j, Workload workload, MeasureSettings settings, List<CaseResult> results)
+      Clip4jRuntime clip4j,
+      Workload workload,
+      MeasureSettings settings,
+      PooledResults pooled,
+      String tag)
       throws InterruptedException {
     BenchCase one = new BenchCase(BenchCase.Kind.IMAGE_MODEL, 1);
     for (int n : callers) {
@@ -213,15 +229,42 @@ public final class BenchCommand implements Callable<Integer> {
           new MicroBatcher<>(clip4j.model()::embedPixels, n, Duration.ofMillis(2))) {
         Measurement.Concurrent m =
             Measurement.concurrent(() -> batcher.submit(workload.pixels()).join(), n, settings);
-        results.add(report(CaseResult.concurrent("clip4j-microbatch", one, n, m)));
+        pooled.addConcurrent("clip4j-microbatch", one, n, m);
+        report(tag, CaseResult.concurrent("clip4j-microbatch", one, n, m));
       }
     }
   }
 
-  private static CaseResult report(CaseResult r) {
+  /** One runtime's cases, alone and with concurrent callers, into the pool. */
+  private void measure(
+      Runtime runtime,
+      List<BenchCase> benchCases,
+      Workload workload,
+      MeasureSettings settings,
+      PooledResults pooled,
+      String tag)
+      throws Exception {
+    for (BenchCase c : benchCases) {
+      if (!runtime.supports(c.kind())) continue;
+      Histogram latencies = Measurement.single(runtime.prepare(c, workload), settings);
+      pooled.addSingle(runtime.name(), c, latencies);
+      report(tag, CaseResult.single(runtime.name(), c, latencies));
+    }
+    BenchCase one = new BenchCase(BenchCase.Kind.IMAGE_MODEL, 1);
+    for (int n : callers) {
+      if (n <= 1 || !runtime.threadSafe()) continue;
+      Measurement.Concurrent m =
+          Measurement.concurrent(runtime.prepare(one, workload), n, settings);
+      pooled.addConcurrent(runtime.name(), one, n, m);
+      report(tag, CaseResult.concurrent(runtime.name(), one, n, m));
+    }
+  }
+
+  private static void report(String tag, CaseResult r) {
     System.err.printf(
         Locale.ROOT,
-        "bench: %-16s %-11s batch %3d callers %2d: p50 %8.2f ms  p99 %8.2f ms  %8.1f items/s%n",
+        "bench: %s%-16s %-11s batch %3d callers %2d: p50 %8.2f ms  p99 %8.2f ms  %8.1f items/s%n",
+        tag,
         r.runtime(),
         r.kind(),
         r.batch(),
@@ -229,6 +272,5 @@ public final class BenchCommand implements Callable<Integer> {
         r.p50Ms(),
         r.p99Ms(),
         r.itemsPerSecond());
-    return r;
   }
 }

@@ -19,8 +19,9 @@ import org.HdrHistogram.Histogram;
  * the same code as for the Java runtimes.
  */
 final class OpenClipPeer {
-  /** What the peer measured, its versions, and its raw image embedding of the photo. */
-  record Outcome(List<CaseResult> results, Map<String, String> versions, float[] imageEmbedding) {}
+  /** Every call's time per case, the peer's versions, and its raw image embedding of the photo. */
+  record Outcome(
+      Map<BenchCase, Histogram> latencies, Map<String, String> versions, float[] imageEmbedding) {}
 
   private OpenClipPeer() {}
 
@@ -86,17 +87,17 @@ final class OpenClipPeer {
         .forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
     versions.put("intra_op_threads", root.path("threads").asText());
     versions.put("precision", "FP32");
-    List<CaseResult> results = new ArrayList<>();
+    Map<BenchCase, Histogram> latencies = new LinkedHashMap<>();
     for (JsonNode r : root.path("results")) {
       BenchCase c =
           new BenchCase(BenchCase.Kind.of(r.path("case").asText()), r.path("batch").asInt());
       Histogram h = new Histogram(Measurement.SIGNIFICANT_DIGITS);
       for (JsonNode sample : r.path("samples_ns")) h.recordValue(sample.asLong());
-      results.add(CaseResult.single("open_clip", c, h));
+      latencies.put(c, h);
     }
     JsonNode e = root.path("image_embedding");
     float[] embedding = new float[e.size()];
     for (int i = 0; i < embedding.length; i++) embedding[i] = (float) e.get(i).asDouble();
-    return new Outcome(results, versions, embedding);
+    return new Outcome(latencies, versions, embedding);
   }
 }
