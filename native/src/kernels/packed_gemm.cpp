@@ -20,11 +20,13 @@ namespace {
 // float64 (800 rows, K = 768 and 3072): rms error 2.9e-7 and 3.1e-7, OpenBLAS's 3.0e-7 and 3.3e-7;
 // 128 was a little more exact (2.2e-7) but 5% slower, from storing and reloading C twice as often.
 constexpr int64_t kSliceDepth = 256;
-// Batch-1-sized inputs (ViT-B-32: 50 rows) run as one chunk of all rows, so each panel slice is
-// read once and reused by every row tile. Larger ones run as one task per row tile and panel: the
-// tile's rows of A stay in L1/L2 while the panel streams past. On the 2-core Zen 4 machine, at 800
-// rows, that ran at ONNX Runtime's MLAS speed; chunks of two to five tiles were 3-10% slower.
-constexpr int64_t kAllRowsUpTo = 192;
+// Up to 512 rows (ViT-B-32: batch 10) a task is all rows against one panel, so each panel slice is
+// read once and reused by every row tile while A's slice stays in L2. Larger inputs run as one task
+// per row tile and panel: the tile's rows of A stay in L1/L2 while the panel streams past. On the
+// 2-core Zen 4 machine, at 800 rows, that ran at ONNX Runtime's MLAS speed (chunks of two to five
+// tiles were 3-10% slower). At 200-400 rows it was 2-5% slower than all rows (it reads the weights
+// once per row tile), at 600 rows the two were level.
+constexpr int64_t kAllRowsUpTo = 512;
 
 std::optional<GemmIsa> best_isa() {
   __builtin_cpu_init();
