@@ -1,5 +1,7 @@
 #include "pil_resample.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -12,6 +14,9 @@ namespace {
 
 // Pillow: PRECISION_BITS = 32 - 8 - 2, coefficients in fixed point with that many fraction bits.
 constexpr int kPrecisionBits = 32 - 8 - 2;
+
+// Output rows per parallel task: a few thousand taps of work, so a task outweighs its dispatch.
+constexpr int64_t kRowsPerTask = 8;
 
 double bicubic_filter(double x) {
   constexpr double a = -0.5;  // Pillow's bicubic uses a = -0.5 (torch uses -0.75)
@@ -84,13 +89,14 @@ inline uint8_t clip8(int32_t v) {
 // pass over the transposed image. (Pillow's per-pixel loop over ~10 taps does not vectorise, and
 // it was most of a JPEG's preprocessing time.)
 
-// out = in resampled along its rows' direction (vertically) with c; AVX2 where the CPU has it.
-__attribute__((target_clones("avx2", "default"))) void resample_vertical(const Image8& in,
-                                                                         Image8& out,
-                                                                         const Coefficients& c) {
+// Rows [first, last) of out: in resampled along its rows' direction (vertically) with c. AVX2
+// where the CPU has it.
+__attribute__((target_clones("avx2", "default"))) void resample_rows(const Image8& in, Image8& out,
+                                                                     const Coefficients& c,
+                                                                     int64_t first, int64_t last) {
   const size_t stride = size_t(in.width) * in.channels;
   std::vector<int32_t> sums(stride);
-  for (int yy = 0; yy < out.height; yy++) {
+  for (int64_t yy = first; yy < last; yy++) {
     const int ymin = c.bounds[yy * 2];
     const int ymax = c.bounds[yy * 2 + 1];
     const int32_t* k = &c.fixed[size_t(yy) * c.kernel_size];
@@ -100,30 +106,43 @@ __attribute__((target_clones("avx2", "default"))) void resample_vertical(const I
       const int32_t weight = k[y];
       for (size_t i = 0; i < stride; i++) sums[i] += int32_t(src[i]) * weight;
     }
-    uint8_t* dst = out.row(yy);
+    uint8_t* dst = out.row(int(yy));
     for (size_t i = 0; i < stride; i++) dst[i] = clip8(sums[i]);
   }
+}
+
+// Output rows are independent: spread over libtorch's threads (serially inside a parallel loop,
+// as when several images are preprocessed at once).
+void resample_vertical(const Image8& in, Image8& out, const Coefficients& c) {
+  at::parallel_for(0, out.height, kRowsPerTask, [&](int64_t first, int64_t last) {
+    resample_rows(in, out, c, first, last);
+  });
 }
 
 // Rows [first_row, first_row + rows) of `in`, transposed: pixel (x, y) goes to (y, x).
 template <int kChannels>
 void transpose_pixels(const Image8& in, int first_row, int rows, Image8& out) {
   constexpr int kBlock = 64;  // pixels: a block's source and destination rows stay in L1
-  for (int y0 = 0; y0 < rows; y0 += kBlock) {
-    const int y1 = std::min(rows, y0 + kBlock);
-    for (int x0 = 0; x0 < in.width; x0 += kBlock) {
+  const int64_t column_blocks = (in.width + kBlock - 1) / kBlock;
+  // Each task writes its own destination rows (source columns).
+  at::parallel_for(0, column_blocks, 1, [&](int64_t first_block, int64_t last_block) {
+    for (int64_t block = first_block; block < last_block; block++) {
+      const int x0 = int(block) * kBlock;
       const int x1 = std::min(in.width, x0 + kBlock);
-      for (int y = y0; y < y1; y++) {
-        const uint8_t* src = in.row(first_row + y);
-        for (int x = x0; x < x1; x++) {
-          uint8_t* dst = out.row(x) + size_t(y) * kChannels;
-          for (int channel = 0; channel < kChannels; channel++) {
-            dst[channel] = src[size_t(x) * kChannels + channel];
+      for (int y0 = 0; y0 < rows; y0 += kBlock) {
+        const int y1 = std::min(rows, y0 + kBlock);
+        for (int y = y0; y < y1; y++) {
+          const uint8_t* src = in.row(first_row + y);
+          for (int x = x0; x < x1; x++) {
+            uint8_t* dst = out.row(x) + size_t(y) * kChannels;
+            for (int channel = 0; channel < kChannels; channel++) {
+              dst[channel] = src[size_t(x) * kChannels + channel];
+            }
           }
         }
       }
     }
-  }
+  });
 }
 
 Image8 transposed(const Image8& in, int first_row, int rows) {

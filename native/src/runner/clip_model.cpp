@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <thread>
 
 #include "common/errors.h"
 #include "kernels/packed_gemm.h"
@@ -227,15 +226,14 @@ void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int
       normalize, out);
 }
 
-// Runs `one(i)` for images i = first .. first + count - 1, spread over up to libtorch's thread
-// count: decoding and resizing are independent per image. (ATen's parallel_for would need -fopenmp
-// here, and with it a second libgomp.) The lowest-numbered failure is reported, so errors do not
-// depend on timing.
+// Runs `one(i)` for images i = first .. first + count - 1 on libtorch's thread pool: decoding and
+// resizing are independent per image. A single image runs on the calling thread, so that its
+// resize can spread its rows over the pool instead. The lowest-numbered failure is reported, so
+// errors do not depend on timing.
 static void for_each_image(int first, int count, const std::function<void(int64_t)>& one) {
-  const int workers = std::max(1, std::min(count, at::get_num_threads()));
   std::vector<std::exception_ptr> failures(static_cast<size_t>(count));
-  const auto run = [&](int worker) {
-    for (int64_t i = worker; i < count; i += workers) {
+  const auto run = [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
       try {
         one(first + i);
       } catch (...) {
@@ -243,10 +241,11 @@ static void for_each_image(int first, int count, const std::function<void(int64_
       }
     }
   };
-  std::vector<std::thread> threads;
-  for (int w = 1; w < workers; w++) threads.emplace_back(run, w);
-  run(0);
-  for (auto& t : threads) t.join();
+  if (count == 1) {
+    run(0, 1);
+  } else {
+    at::parallel_for(0, count, 1, run);
+  }
   for (int64_t i = 0; i < count; i++) {
     if (!failures[size_t(i)]) continue;
     try {
