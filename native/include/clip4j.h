@@ -162,6 +162,14 @@ void clip4j_model_free(clip4j_model* model);
 int64_t clip4j_model_parameter_count(const clip4j_model* model);
 
 /*
+ * The model's linear layers (attention and MLP projections, the ViT patch embedding, a ResNet's
+ * attention pool), and how many of them run on clip4j's packed CPU kernels. The rest run on
+ * libtorch: all of them on a GPU, with CLIP4J_CPU_GEMM=libtorch, or on a CPU without AVX2 and FMA.
+ */
+int64_t clip4j_model_linear_layers(const clip4j_model* model);
+int64_t clip4j_model_packed_linear_layers(const clip4j_model* model);
+
+/*
  * Text embeddings: `token_ids` holds `batch` rows of `context_length` ids (as the tokenizer made
  * them); `embeddings_out` receives batch x embed_dim floats. `normalize` != 0 divides each row by
  * its L2 norm.

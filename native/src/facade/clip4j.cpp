@@ -169,6 +169,14 @@ int64_t clip4j_model_parameter_count(const clip4j_model* model) {
   return model && model->model ? model->model->parameter_count() : 0;
 }
 
+int64_t clip4j_model_linear_layers(const clip4j_model* model) {
+  return model && model->model ? model->model->linear_layers().total : 0;
+}
+
+int64_t clip4j_model_packed_linear_layers(const clip4j_model* model) {
+  return model && model->model ? model->model->linear_layers().packed : 0;
+}
+
 float clip4j_model_logit_scale(const clip4j_model* model) {
   return model && model->model ? model->model->logit_scale() : 0.0f;
 }

@@ -14,6 +14,11 @@ at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
   return at::layer_norm(x.to(at::kFloat), {weight.size(0)}, weight, bias, 1e-5).to(x.scalar_type());
 }
 
+void LinearLayerCount::add(const Linear& layer) {
+  total++;
+  if (layer.packed.defined()) packed++;
+}
+
 Linear Linear::load(StateDict& weights, const std::string& prefix, int64_t in, int64_t out,
                     bool bias) {
   return of(weights.take(prefix + ".weight", {out, in}),

@@ -19,6 +19,16 @@ struct LayerNorm {
   at::Tensor operator()(const at::Tensor& x) const;
 };
 
+struct Linear;
+
+// How many linear layers a model has, and how many of them run on the packed CPU kernels: a
+// layer that silently misses them (a weight in another shape, say) is correct but slow, so
+// the count is reported and tested.
+struct LinearLayerCount {
+  int64_t total = 0, packed = 0;
+  void add(const Linear& layer);
+};
+
 // A float32 weight on the CPU is kept only as column panels for the packed kernels, where this
 // CPU has them (kernels/packed_gemm.h); other weights stay as they are, for at::linear.
 struct Linear {

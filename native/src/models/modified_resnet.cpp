@@ -122,4 +122,8 @@ at::Tensor ModifiedResNet::encode(const at::Tensor& pixels) const {
   return attention_pool(x);
 }
 
+void ModifiedResNet::count_linear_layers(LinearLayerCount& count) const {
+  for (const Linear* layer : {&q_proj_, &k_proj_, &v_proj_, &c_proj_}) count.add(*layer);
+}
+
 }  // namespace clip4j

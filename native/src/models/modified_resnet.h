@@ -38,6 +38,8 @@ class ModifiedResNet : public ImageTower {
                                               const clip4j_vision_config& config,
                                               int64_t embed_dim);
   at::Tensor encode(const at::Tensor& pixels) const override;
+  // The attention pool's projections (the convolutions are not linear layers).
+  void count_linear_layers(LinearLayerCount& count) const override;
 
  private:
   at::Tensor attention_pool(const at::Tensor& features) const;

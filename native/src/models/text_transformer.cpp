@@ -55,4 +55,11 @@ at::Tensor TextTransformer::encode(const at::Tensor& token_ids) const {
   return projection_.defined() ? at::matmul(pooled, projection_) : projection_linear_(pooled);
 }
 
+void TextTransformer::count_linear_layers(LinearLayerCount& count) const {
+  transformer_.count_linear_layers(count);
+  if (projection_linear_.weight.defined() || projection_linear_.packed.defined()) {
+    count.add(projection_linear_);
+  }
+}
+
 }  // namespace clip4j

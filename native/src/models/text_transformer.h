@@ -20,6 +20,7 @@ class TextTransformer {
                               Activation activation);
   // token_ids: [batch, context_length] int64 on the model's device -> [batch, embed_dim].
   at::Tensor encode(const at::Tensor& token_ids) const;
+  void count_linear_layers(LinearLayerCount& count) const;
 
  private:
   clip4j_text_config config_{};

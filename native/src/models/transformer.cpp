@@ -58,4 +58,12 @@ at::Tensor Transformer::forward(at::Tensor x, bool causal) const {
   return x;
 }
 
+void ResidualAttentionBlock::count_linear_layers(LinearLayerCount& count) const {
+  for (const Linear* layer : {&in_proj_, &out_proj_, &fc_, &proj_}) count.add(*layer);
+}
+
+void Transformer::count_linear_layers(LinearLayerCount& count) const {
+  for (const auto& block : blocks_) block.count_linear_layers(count);
+}
+
 }  // namespace clip4j

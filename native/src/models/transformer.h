@@ -24,6 +24,7 @@ class ResidualAttentionBlock {
                                      const TransformerShape& shape);
   // x: [batch, tokens, width]. `causal` masks attention to later tokens.
   at::Tensor forward(const at::Tensor& x, bool causal) const;
+  void count_linear_layers(LinearLayerCount& count) const;
 
  private:
   // residual + attention output, or the output alone when residual is undefined.
@@ -41,6 +42,7 @@ class Transformer {
   static Transformer load(StateDict& weights, const std::string& prefix,
                           const TransformerShape& shape);
   at::Tensor forward(at::Tensor x, bool causal) const;
+  void count_linear_layers(LinearLayerCount& count) const;
 
  private:
   std::vector<ResidualAttentionBlock> blocks_;

@@ -70,4 +70,9 @@ at::Tensor VisionTransformer::encode(const at::Tensor& pixels) const {
   return at::matmul(pooled, proj_);
 }
 
+void VisionTransformer::count_linear_layers(LinearLayerCount& count) const {
+  count.add(patch_embedding_);
+  transformer_.count_linear_layers(count);
+}
+
 }  // namespace clip4j

@@ -17,6 +17,8 @@ class VisionTransformer : public ImageTower {
                                                  const clip4j_vision_config& config,
                                                  int64_t embed_dim, Activation activation);
   at::Tensor encode(const at::Tensor& pixels) const override;
+  // The patch embedding counts as a linear layer even where it runs as a convolution.
+  void count_linear_layers(LinearLayerCount& count) const override;
 
  private:
   // [batch, 3, size, size] -> [batch, grid * grid, width]

@@ -291,4 +291,11 @@ void ClipModel::preprocess_rgb_range(const uint8_t* rgb, const int64_t* offsets,
   });
 }
 
+LinearLayerCount ClipModel::linear_layers() const {
+  LinearLayerCount count;
+  image_tower_->count_linear_layers(count);
+  text_tower_.count_linear_layers(count);
+  return count;
+}
+
 }  // namespace clip4j

@@ -46,6 +46,8 @@ class ClipModel {
     return 3 * int64_t(config_.preprocess.size) * config_.preprocess.size;
   }
   int64_t parameter_count() const { return parameter_count_; }
+  // Both towers' linear layers, and how many of them run on the packed CPU kernels.
+  LinearLayerCount linear_layers() const;
   float logit_scale() const { return logit_scale_; }
 
  private:

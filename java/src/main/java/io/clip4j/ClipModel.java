@@ -68,6 +68,7 @@ public final class ClipModel implements AutoCloseable {
               + tokenizer.vocabularySize());
     }
     NativeModel nativeModel = NativeModel.load(checkpoint.weights(), checkpoint.config(), options);
+    long[] linearLayers = nativeModel.linearLayers();
     ModelInfo info =
         new ModelInfo(
             checkpoint.config().name(),
@@ -75,7 +76,9 @@ public final class ClipModel implements AutoCloseable {
             checkpoint.weights(),
             checkpoint.config(),
             nativeModel.parameterCount(),
-            nativeModel.logitScale());
+            nativeModel.logitScale(),
+            linearLayers[0],
+            linearLayers[1]);
     return new ClipModel(nativeModel, info, options, tokenizer);
   }
 

@@ -12,6 +12,11 @@ import java.nio.file.Path;
  * @param config the full architecture and preprocessing config
  * @param parameterCount number of parameters loaded
  * @param logitScale exp(logit_scale): multiplies cosine similarities into logits
+ * @param linearLayers both towers' linear layers (attention and MLP projections, the ViT patch
+ *     embedding, a ResNet's attention pool)
+ * @param packedLinearLayers how many of them run on clip4j's own CPU kernels; the others run on
+ *     libtorch, as all do on a GPU, with {@code CLIP4J_CPU_GEMM=libtorch} or on a CPU without AVX2
+ *     and FMA. Worth logging: fewer than all on a CPU service means the slow path.
  */
 public record ModelInfo(
     String architecture,
@@ -19,7 +24,9 @@ public record ModelInfo(
     Path weights,
     ModelConfig config,
     long parameterCount,
-    float logitScale) {
+    float logitScale,
+    long linearLayers,
+    long packedLinearLayers) {
 
   public int embeddingSize() {
     return config.embedDim();

@@ -3,8 +3,11 @@ package io.clip4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clip4j.config.ModelConfig;
+import io.clip4j.config.VisionConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +71,42 @@ class EmbeddingParityTest {
               diff <= TOLERANCE,
               name + " text '" + texts.get(i) + "' " + key + ": max abs diff " + diff);
         }
+      }
+    }
+  }
+
+  /**
+   * Every linear layer runs where CLIP4J_CPU_GEMM says: all on the packed kernels by default (or
+   * with avx2) on a CPU with AVX2 and FMA, none with libtorch. A layer that misses the kernels is
+   * still correct, so the parity tests above cannot see it; this can. The counts cover at least
+   * four projections per transformer block, plus the ViT patch embedding or the ResNet attention
+   * pool's four.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "vit-tiny, vit-tiny,",
+    "vit-tiny-variants, vit-tiny-variants,",
+    "rn-tiny, rn-tiny,",
+    "openai-vit-tiny, openai-vit-tiny.pt,",
+    "hf-tiny, hf-tiny,",
+  })
+  void linearLayersRunOnTheChosenKernels(String name, String checkpoint, String architecture) {
+    String choice = System.getenv().getOrDefault("CLIP4J_CPU_GEMM", "packed");
+    try (ClipModel model = ClipModel.load(Fixtures.path(checkpoint), ClipOptions.defaults())) {
+      ModelConfig config = model.info().config();
+      long perTower =
+          config.vision().tower() == VisionConfig.Tower.VISION_TRANSFORMER
+              ? 4L * config.vision().layers() + 1
+              : 4;
+      long atLeast = perTower + 4L * config.text().layers();
+      long total = model.info().linearLayers();
+      long packed = model.info().packedLinearLayers();
+      assertTrue(total >= atLeast, name + ": " + total + " linear layers, expected " + atLeast);
+      if (choice.equals("libtorch")) {
+        assertEquals(0, packed, name + " with CLIP4J_CPU_GEMM=libtorch");
+      } else {
+        assumeTrue(Fixtures.cpuHasAvx2AndFma(), "this CPU has no AVX2 and FMA: no packed kernels");
+        assertEquals(total, packed, name + ": linear layers off the packed kernels");
       }
     }
   }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Paths to the committed fixtures (models/fixtures, made by models/make_fixtures.py). */
@@ -17,6 +18,22 @@ final class Fixtures {
   static final Path EXPECTED = ROOT.resolve("expected");
 
   private Fixtures() {}
+
+  /**
+   * Whether /proc/cpuinfo lists AVX2 and FMA (what the packed CPU kernels need); false elsewhere.
+   */
+  static boolean cpuHasAvx2AndFma() {
+    try (var lines = java.nio.file.Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(l -> l.startsWith("flags"))
+          .findFirst()
+          .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")))
+          .map(flags -> flags.contains("avx2") && flags.contains("fma"))
+          .orElse(false);
+    } catch (IOException | UncheckedIOException e) {
+      return false;
+    }
+  }
 
   static Path path(String relative) {
     return ROOT.resolve(relative);

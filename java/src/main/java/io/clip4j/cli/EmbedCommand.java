@@ -51,10 +51,13 @@ final class EmbedCommand implements Callable<Integer> {
       long loaded = System.nanoTime();
       if (verbose) {
         System.err.printf(
-            "clip4j: loaded %s (%s, %,d parameters) in %.2f s%n",
+            "clip4j: loaded %s (%s, %,d parameters; %d of %d linear layers on clip4j's CPU"
+                + " kernels) in %.2f s%n",
             model.info().architecture(),
             model.info().format(),
             model.info().parameterCount(),
+            model.info().packedLinearLayers(),
+            model.info().linearLayers(),
             (loaded - started) / 1e9);
       }
       int batch = modelOptions.batch();

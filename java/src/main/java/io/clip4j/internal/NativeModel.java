@@ -100,6 +100,18 @@ public final class NativeModel implements AutoCloseable {
     return count[0];
   }
 
+  /** Both towers' linear layers: {all of them, those on clip4j's packed CPU kernels}. */
+  public long[] linearLayers() {
+    long[] counts = new long[2];
+    call(
+        (h, e, c) -> {
+          counts[0] = ClipFacade.clip4j_model_linear_layers(h);
+          counts[1] = ClipFacade.clip4j_model_packed_linear_layers(h);
+          return 0;
+        });
+    return counts;
+  }
+
   public float logitScale() {
     float[] scale = new float[1];
     call(
