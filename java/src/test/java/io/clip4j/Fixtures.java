@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ final class Fixtures {
    * Whether /proc/cpuinfo lists AVX2 and FMA (what the packed CPU kernels need); false elsewhere.
    */
   static boolean cpuHasAvx2AndFma() {
-    try (var lines = java.nio.file.Files.lines(Path.of("/proc/cpuinfo"))) {
+    try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
       return lines
           .filter(l -> l.startsWith("flags"))
           .findFirst()

@@ -180,13 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!openClipPresent) continue;
         runtimes.put("open_clip", openClip.versions());
         embeddings.put("open_clip", openClip.imageEmbedding());
-        openClip
-            .latencies()
-            .forEach(
-                (c, h) -> {
-                  pooled.addSingle("open_clip", c, h);
-                  report(tag, CaseResult.single("open_clip", c, h));
-                });
+        openClip.latencies().forEach((c, h) -> report(tag, pooled.addSingle("open_clip", c, h)));
       }
     }
     List<CaseResult> results = pooled.results();
@@ -229,8 +223,7 @@ public final class BenchCommand implements Callable<Integer> {
           new MicroBatcher<>(clip4j.model()::embedPixels, n, Duration.ofMillis(2))) {
         Measurement.Concurrent m =
             Measurement.concurrent(() -> batcher.submit(workload.pixels()).join(), n, settings);
-        pooled.addConcurrent("clip4j-microbatch", one, n, m);
-        report(tag, CaseResult.concurrent("clip4j-microbatch", one, n, m));
+        report(tag, pooled.addConcurrent("clip4j-microbatch", one, n, m));
       }
     }
   }
@@ -247,16 +240,14 @@ public final class BenchCommand implements Callable<Integer> {
     for (BenchCase c : benchCases) {
       if (!runtime.supports(c.kind())) continue;
       Histogram latencies = Measurement.single(runtime.prepare(c, workload), settings);
-      pooled.addSingle(runtime.name(), c, latencies);
-      report(tag, CaseResult.single(runtime.name(), c, latencies));
+      report(tag, pooled.addSingle(runtime.name(), c, latencies));
     }
     BenchCase one = new BenchCase(BenchCase.Kind.IMAGE_MODEL, 1);
     for (int n : callers) {
       if (n <= 1 || !runtime.threadSafe()) continue;
       Measurement.Concurrent m =
           Measurement.concurrent(runtime.prepare(one, workload), n, settings);
-      pooled.addConcurrent(runtime.name(), one, n, m);
-      report(tag, CaseResult.concurrent(runtime.name(), one, n, m));
+      report(tag, pooled.addConcurrent(runtime.name(), one, n, m));
     }
   }
 

@@ -22,17 +22,22 @@ final class PooledResults {
 
   private final Map<Key, Pool> pools = new LinkedHashMap<>();
 
-  /** One caller's calls, timed one by one. */
-  void addSingle(String runtime, BenchCase c, Histogram latencies) {
+  /** One caller's calls, timed one by one; returns this round's figures alone. */
+  CaseResult addSingle(String runtime, BenchCase c, Histogram latencies) {
     pool(runtime, c, 1).latencies.add(latencies);
+    return CaseResult.single(runtime, c, latencies);
   }
 
-  /** Concurrent callers: their latencies, and how many calls they finished in how long. */
-  void addConcurrent(String runtime, BenchCase c, int callers, Measurement.Concurrent m) {
+  /**
+   * Concurrent callers: their latencies, and how many calls they finished in how long; returns this
+   * round's figures alone.
+   */
+  CaseResult addConcurrent(String runtime, BenchCase c, int callers, Measurement.Concurrent m) {
     Pool p = pool(runtime, c, callers);
     p.latencies.add(m.latencies());
     p.calls += m.calls();
     p.seconds += m.seconds();
+    return CaseResult.concurrent(runtime, c, callers, m);
   }
 
   /** The pooled figures, in the order the cases were first measured. */
