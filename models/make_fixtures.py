@@ -7,6 +7,7 @@ values come from open_clip itself, loading the fixture files the way a user woul
 
     models/setup-python.sh            # once: the Python environment from the pip mirror
     models/.pyenv/bin/python models/make_fixtures.py
+    models/.pyenv/bin/python models/make_fixtures.py make_text_pool_folders   # one step only
 """
 import gzip
 import json
@@ -262,6 +263,30 @@ def make_variants_folder():
     save_expected(name, expected_outputs(loaded, transform, images), {"checkpoint": name})
 
 
+def make_text_pool_folders():
+    """The text poolings besides argmax: 'first' without the causal mask (every token sees every
+    other) and 'last' with it. Tiny towers, weights stored in fp16 safetensors."""
+    for name, text_extra in [("vit-tiny-text-first", {"pool_type": "first", "no_causal_mask": True}),
+                             ("vit-tiny-text-last", {"pool_type": "last"})]:
+        model_cfg = {
+            "embed_dim": 16,
+            "vision_cfg": {"image_size": 64, "layers": 2, "width": 32, "head_width": 16, "patch_size": 16},
+            "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 8, "heads": 2, "layers": 2,
+                         **text_extra},
+        }
+        folder = FIXTURES / name
+        folder.mkdir(parents=True, exist_ok=True)
+        model = build(model_cfg, seed=5)
+        (folder / "open_clip_config.json").write_text(
+            json.dumps({"model_cfg": model_cfg, "preprocess_cfg": {}}, indent=2))
+        save_file({k: v.half().contiguous() for k, v in model.state_dict().items()},
+                  folder / "open_clip_model.safetensors")
+        loaded, _, transform = open_clip.create_model_and_transforms("local-dir:" + str(folder))
+        loaded.eval()
+        save_expected(name, expected_outputs(loaded, transform, ["astronaut.jpg", "rocket_tall.png"]),
+                      {"checkpoint": name})
+
+
 def make_training_checkpoint():
     """A bare training checkpoint (.pt: epoch, optimizer, 'module.'-prefixed state_dict) plus an
     architecture file in open_clip_config.json form, with letterboxing ('longest') preprocessing."""
@@ -420,9 +445,14 @@ def make_hugging_face_folder():
 
 def main():
     torch.set_num_threads(2)
+    if len(sys.argv) > 1:  # only the named steps, e.g. make_text_pool_folders
+        for step in sys.argv[1:]:
+            globals()[step]()
+        return
     make_images()
     make_hub_folder()
     make_variants_folder()
+    make_text_pool_folders()
     make_training_checkpoint()
     make_resnet_folder()
     make_openai_archives()

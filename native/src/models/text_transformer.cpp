@@ -40,18 +40,20 @@ at::Tensor TextTransformer::encode(const at::Tensor& token_ids) const {
   }
   const int64_t tokens = ids.size(1);
   at::Tensor x = at::embedding(token_embedding_, ids) + positional_embedding_.slice(0, 0, tokens);
-  x = transformer_.forward(x, causal);
-  const auto pool = [&](const at::Tensor& t) {
-    switch (config_.pool) {
-      case CLIP4J_TEXT_POOL_LAST:
-        return t.select(1, tokens - 1);
-      case CLIP4J_TEXT_POOL_FIRST:
-        return t.select(1, 0);
-      default:
-        return t.index({at::arange(batch, eot.options()), eot});
-    }
-  };
-  const at::Tensor pooled = config_.final_ln_after_pool ? ln_final_(pool(x)) : pool(ln_final_(x));
+  // Only one token's output per prompt is kept, so the last block computes that row alone (and
+  // ln_final, per token, may come before or after picking it).
+  at::Tensor positions;
+  switch (config_.pool) {
+    case CLIP4J_TEXT_POOL_LAST:
+      positions = at::full({batch}, tokens - 1, eot.options());
+      break;
+    case CLIP4J_TEXT_POOL_FIRST:
+      positions = at::zeros({batch}, eot.options());
+      break;
+    default:
+      positions = eot;
+  }
+  const at::Tensor pooled = ln_final_(transformer_.forward_at(x, causal, positions).select(1, 0));
   return projection_.defined() ? at::matmul(pooled, projection_) : projection_linear_(pooled);
 }
 

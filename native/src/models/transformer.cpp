@@ -35,12 +35,42 @@ at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal,
   return out_proj_(attended.transpose(1, 2).reshape({batch, tokens, width}), residual);
 }
 
-at::Tensor ResidualAttentionBlock::forward(const at::Tensor& x, bool causal) const {
+at::Tensor ResidualAttentionBlock::mlp(const at::Tensor& h) const {
   // Without layer scale the residual additions happen inside the output projections.
-  const at::Tensor h =
-      ls_1_ ? x + attention(ln_1_(x), causal, at::Tensor()) * *ls_1_ : attention(ln_1_(x), causal, x);
   const at::Tensor hidden = fc_.activated(ln_2_(h), activation_);
   return ls_2_ ? h + proj_(hidden) * *ls_2_ : proj_(hidden, h);
+}
+
+at::Tensor ResidualAttentionBlock::forward(const at::Tensor& x, bool causal) const {
+  const at::Tensor h =
+      ls_1_ ? x + attention(ln_1_(x), causal, at::Tensor()) * *ls_1_ : attention(ln_1_(x), causal, x);
+  return mlp(h);
+}
+
+at::Tensor ResidualAttentionBlock::forward_at(const at::Tensor& x, bool causal,
+                                              const at::Tensor& positions) const {
+  const int64_t batch = x.size(0), tokens = x.size(1), width = x.size(2);
+  const int64_t head_dim = width / heads_;
+  // One row per sequence: [batch, tokens, n] -> [batch, 1, n].
+  const auto pick = [&](const at::Tensor& t) {
+    return t.gather(1, positions.view({batch, 1, 1}).expand({batch, 1, t.size(2)}));
+  };
+  const at::Tensor qkv = in_proj_(ln_1_(x));  // [batch, tokens, 3 * width]
+  const at::Tensor kv = qkv.view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
+  const at::Tensor q =
+      pick(qkv).narrow(2, 0, width).view({batch, 1, heads_, head_dim}).transpose(1, 2);
+  // Causal: the token at p sees keys 0..p, as its row of the full causal mask does.
+  std::optional<at::Tensor> mask;
+  if (causal) {
+    mask = at::arange(tokens, positions.options()).view({1, 1, 1, tokens}) <=
+           positions.view({batch, 1, 1, 1});
+  }
+  const at::Tensor attended = at::scaled_dot_product_attention(q, kv[1], kv[2], mask, 0.0, false);
+  const at::Tensor merged = attended.transpose(1, 2).reshape({batch, 1, width});
+  const at::Tensor residual = pick(x);
+  const at::Tensor h =
+      ls_1_ ? residual + out_proj_(merged) * *ls_1_ : out_proj_(merged, residual);
+  return mlp(h);
 }
 
 Transformer Transformer::load(StateDict& weights, const std::string& prefix,
@@ -56,6 +86,14 @@ Transformer Transformer::load(StateDict& weights, const std::string& prefix,
 at::Tensor Transformer::forward(at::Tensor x, bool causal) const {
   for (const auto& block : blocks_) x = block.forward(x, causal);
   return x;
+}
+
+at::Tensor Transformer::forward_at(at::Tensor x, bool causal, const at::Tensor& positions) const {
+  if (blocks_.empty()) {
+    return x.gather(1, positions.view({x.size(0), 1, 1}).expand({x.size(0), 1, x.size(2)}));
+  }
+  for (size_t i = 0; i + 1 < blocks_.size(); i++) x = blocks_[i].forward(x, causal);
+  return blocks_.back().forward_at(x, causal, positions);
 }
 
 void ResidualAttentionBlock::count_linear_layers(LinearLayerCount& count) const {

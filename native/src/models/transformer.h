@@ -24,11 +24,16 @@ class ResidualAttentionBlock {
                                      const TransformerShape& shape);
   // x: [batch, tokens, width]. `causal` masks attention to later tokens.
   at::Tensor forward(const at::Tensor& x, bool causal) const;
+  // The output at one token per sequence only, positions [batch] (int64): [batch, 1, width].
+  // Keys and values still span every token, so those rows are exactly forward's rows.
+  at::Tensor forward_at(const at::Tensor& x, bool causal, const at::Tensor& positions) const;
   void count_linear_layers(LinearLayerCount& count) const;
 
  private:
   // residual + attention output, or the output alone when residual is undefined.
   at::Tensor attention(const at::Tensor& x, bool causal, const at::Tensor& residual) const;
+  // The MLP half of the block, after the attention's residual sum h.
+  at::Tensor mlp(const at::Tensor& h) const;
 
   int64_t heads_ = 0;
   Activation activation_ = Activation::Gelu;
@@ -42,6 +47,10 @@ class Transformer {
   static Transformer load(StateDict& weights, const std::string& prefix,
                           const TransformerShape& shape);
   at::Tensor forward(at::Tensor x, bool causal) const;
+  // As forward, for a caller that keeps one token per sequence (positions [batch], int64):
+  // returns [batch, 1, width]. The last block then computes its attention output and MLP for
+  // that token alone, ~1/12 of the blocks' work when a ViT pools its class token.
+  at::Tensor forward_at(at::Tensor x, bool causal, const at::Tensor& positions) const;
   void count_linear_layers(LinearLayerCount& count) const;
 
  private:

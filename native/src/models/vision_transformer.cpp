@@ -62,11 +62,17 @@ at::Tensor VisionTransformer::encode(const at::Tensor& pixels) const {
   x = at::cat({class_embedding_.view({1, 1, w}).expand({batch, 1, w}), x}, 1);
   x = x + positional_embedding_;
   if (!config_.no_ln_pre) x = ln_pre_(x);
-  x = transformer_.forward(x, /*causal=*/false);
-  const auto pool = [&](const at::Tensor& t) {
-    return config_.pool == CLIP4J_POOL_AVERAGE ? t.slice(1, 1).mean(1) : t.select(1, 0);
-  };
-  const at::Tensor pooled = config_.final_ln_after_pool ? ln_post_(pool(x)) : pool(ln_post_(x));
+  if (config_.pool == CLIP4J_POOL_AVERAGE) {
+    x = transformer_.forward(x, /*causal=*/false);
+    const at::Tensor pooled = config_.final_ln_after_pool ? ln_post_(x.slice(1, 1).mean(1))
+                                                          : ln_post_(x).slice(1, 1).mean(1);
+    return at::matmul(pooled, proj_);
+  }
+  // Only the class token's output is kept, so the last block computes that row alone. (A layer
+  // norm works per token: before or after picking one token is the same.)
+  const at::Tensor first = at::zeros({batch}, x.options().dtype(at::kLong));
+  const at::Tensor pooled =
+      ln_post_(transformer_.forward_at(x, /*causal=*/false, first).select(1, 0));
   return at::matmul(pooled, proj_);
 }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * within 1e-5, for each checkpoint format (open_clip folders with safetensors or .bin, training
  * checkpoints, OpenAI TorchScript archives, Hugging Face transformers folders, where the reference
  * is CLIPModel.get_image_features / get_text_features), both image towers (ViT, ModifiedResNet) and
- * every supported architecture option.
+ * every supported architecture option, the text poolings (end-of-text, first token without the
+ * causal mask, last token) among them.
  */
 @Tag("native")
 class EmbeddingParityTest {
@@ -31,6 +32,8 @@ class EmbeddingParityTest {
   @CsvSource({
     "vit-tiny, vit-tiny,",
     "vit-tiny-variants, vit-tiny-variants,",
+    "vit-tiny-text-first, vit-tiny-text-first,",
+    "vit-tiny-text-last, vit-tiny-text-last,",
     "vit-tiny-train, vit-tiny-train.pt, vit-tiny-train.json",
     "rn-tiny, rn-tiny,",
     "openai-rn-tiny, openai-rn-tiny.pt,",
