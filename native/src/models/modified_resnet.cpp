@@ -9,54 +9,66 @@ namespace {
 
 constexpr int64_t kExpansion = 4;
 
-at::Tensor take_conv(StateDict& weights, const std::string& name, int64_t out, int64_t in,
-                     int64_t kernel) {
-  return weights.take(name, {out, in, kernel, kernel});
-}
-
 }  // namespace
 
-BatchNorm BatchNorm::load(StateDict& weights, const std::string& prefix, int64_t channels) {
-  weights.ignore(prefix + ".num_batches_tracked");  // a training counter
-  return {weights.take(prefix + ".weight", {channels}), weights.take(prefix + ".bias", {channels}),
-          weights.take(prefix + ".running_mean", {channels}),
-          weights.take(prefix + ".running_var", {channels})};
+ConvBatchNorm ConvBatchNorm::load(StateDict& weights, const std::string& conv_weight,
+                                  const std::string& batch_norm, int64_t out, int64_t in,
+                                  int64_t kernel, int64_t stride) {
+  weights.ignore(batch_norm + ".num_batches_tracked");  // a training counter
+  const at::Tensor w = weights.take_fp32(conv_weight, {out, in, kernel, kernel});
+  const at::Tensor gamma = weights.take_fp32(batch_norm + ".weight", {out});
+  const at::Tensor beta = weights.take_fp32(batch_norm + ".bias", {out});
+  const at::Tensor mean = weights.take_fp32(batch_norm + ".running_mean", {out});
+  const at::Tensor var = weights.take_fp32(batch_norm + ".running_var", {out});
+  ConvBatchNorm c;
+  c.stride = stride;
+  c.padding = kernel / 2;
+  // A missing or mis-shaped tensor comes back undefined; StateDict::finish() reports it.
+  for (const at::Tensor* t : {&w, &gamma, &beta, &mean, &var}) {
+    if (!t->defined()) return c;
+  }
+  const at::Tensor scale = gamma / at::sqrt(var + 1e-5);
+  c.weight = (w * scale.view({out, 1, 1, 1})).to(weights.dtype()).contiguous();
+  c.bias = (beta - mean * scale).to(weights.dtype());
+  return c;
 }
 
-at::Tensor BatchNorm::operator()(const at::Tensor& x) const {
-  return at::batch_norm(x, weight, bias, running_mean, running_var, /*training=*/false,
-                        /*momentum=*/0.1, /*eps=*/1e-5, /*cudnn_enabled=*/true);
+at::Tensor ConvBatchNorm::operator()(const at::Tensor& x) const {
+  return at::conv2d(x, weight, bias, stride, padding);
+}
+
+at::Tensor ConvBatchNorm::relu(const at::Tensor& x) const {
+  at::Tensor y = (*this)(x);
+  return y.relu_();
 }
 
 Bottleneck Bottleneck::load(StateDict& weights, const std::string& prefix, int64_t inplanes,
                             int64_t planes, int64_t stride) {
   Bottleneck b;
   b.stride_ = stride;
-  b.conv1_ = take_conv(weights, prefix + ".conv1.weight", planes, inplanes, 1);
-  b.bn1_ = BatchNorm::load(weights, prefix + ".bn1", planes);
-  b.conv2_ = take_conv(weights, prefix + ".conv2.weight", planes, planes, 3);
-  b.bn2_ = BatchNorm::load(weights, prefix + ".bn2", planes);
-  b.conv3_ = take_conv(weights, prefix + ".conv3.weight", planes * kExpansion, planes, 1);
-  b.bn3_ = BatchNorm::load(weights, prefix + ".bn3", planes * kExpansion);
+  b.conv1_ = ConvBatchNorm::load(weights, prefix + ".conv1.weight", prefix + ".bn1", planes,
+                                 inplanes, 1);
+  b.conv2_ =
+      ConvBatchNorm::load(weights, prefix + ".conv2.weight", prefix + ".bn2", planes, planes, 3);
+  b.conv3_ = ConvBatchNorm::load(weights, prefix + ".conv3.weight", prefix + ".bn3",
+                                 planes * kExpansion, planes, 1);
   if (stride > 1 || inplanes != planes * kExpansion) {
-    b.downsample_conv_ =
-        take_conv(weights, prefix + ".downsample.0.weight", planes * kExpansion, inplanes, 1);
-    b.downsample_bn_ = BatchNorm::load(weights, prefix + ".downsample.1", planes * kExpansion);
+    b.downsample_ = ConvBatchNorm::load(weights, prefix + ".downsample.0.weight",
+                                        prefix + ".downsample.1", planes * kExpansion, inplanes, 1);
   }
   return b;
 }
 
 at::Tensor Bottleneck::forward(const at::Tensor& x) const {
-  at::Tensor out = at::relu(bn1_(at::conv2d(x, conv1_)));
-  out = at::relu(bn2_(at::conv2d(out, conv2_, {}, 1, 1)));
+  at::Tensor out = conv2_.relu(conv1_.relu(x));
   if (stride_ > 1) out = at::avg_pool2d(out, stride_);
-  out = bn3_(at::conv2d(out, conv3_));
-  at::Tensor identity = x;
-  if (downsample_conv_.defined()) {
-    identity = stride_ > 1 ? at::avg_pool2d(x, stride_) : x;
-    identity = downsample_bn_(at::conv2d(identity, downsample_conv_));
+  out = conv3_(out);
+  if (downsample_) {
+    out += (*downsample_)(stride_ > 1 ? at::avg_pool2d(x, stride_) : x);
+  } else {
+    out += x;
   }
-  return at::relu(out + identity);
+  return out.relu_();
 }
 
 std::unique_ptr<ModifiedResNet> ModifiedResNet::load(StateDict& weights, const std::string& prefix,
@@ -69,12 +81,12 @@ std::unique_ptr<ModifiedResNet> ModifiedResNet::load(StateDict& weights, const s
   auto r = std::make_unique<ModifiedResNet>();
   const int64_t width = config.width;
   r->heads_ = config.heads;
-  r->conv1_ = take_conv(weights, prefix + ".conv1.weight", width / 2, 3, 3);
-  r->bn1_ = BatchNorm::load(weights, prefix + ".bn1", width / 2);
-  r->conv2_ = take_conv(weights, prefix + ".conv2.weight", width / 2, width / 2, 3);
-  r->bn2_ = BatchNorm::load(weights, prefix + ".bn2", width / 2);
-  r->conv3_ = take_conv(weights, prefix + ".conv3.weight", width, width / 2, 3);
-  r->bn3_ = BatchNorm::load(weights, prefix + ".bn3", width);
+  r->conv1_ = ConvBatchNorm::load(weights, prefix + ".conv1.weight", prefix + ".bn1", width / 2,
+                                  3, 3, /*stride=*/2);
+  r->conv2_ = ConvBatchNorm::load(weights, prefix + ".conv2.weight", prefix + ".bn2", width / 2,
+                                  width / 2, 3);
+  r->conv3_ = ConvBatchNorm::load(weights, prefix + ".conv3.weight", prefix + ".bn3", width,
+                                  width / 2, 3);
   int64_t inplanes = width;
   for (int stage = 0; stage < 4; stage++) {
     const int64_t planes = width << stage;
@@ -114,9 +126,7 @@ at::Tensor ModifiedResNet::attention_pool(const at::Tensor& features) const {
 }
 
 at::Tensor ModifiedResNet::encode(const at::Tensor& pixels) const {
-  at::Tensor x = at::relu(bn1_(at::conv2d(pixels, conv1_, {}, 2, 1)));
-  x = at::relu(bn2_(at::conv2d(x, conv2_, {}, 1, 1)));
-  x = at::relu(bn3_(at::conv2d(x, conv3_, {}, 1, 1)));
+  at::Tensor x = conv3_.relu(conv2_.relu(conv1_.relu(pixels)));
   x = at::avg_pool2d(x, 2);
   for (const auto& block : blocks_) x = block.forward(x);
   return attention_pool(x);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,19 @@
 
 namespace clip4j {
 
-// BatchNorm2d in inference form: running statistics, eps 1e-5.
-struct BatchNorm {
-  at::Tensor weight, bias, running_mean, running_var;
-  static BatchNorm load(StateDict& weights, const std::string& prefix, int64_t channels);
+// A bias-free convolution followed by BatchNorm2d (running statistics, eps 1e-5), folded at load
+// into one convolution with a bias: BN(conv(x, W)) = conv(x, W·s) + (β − μ·s), s = γ / √(σ² + ε).
+// The output is then written once instead of normalised in a second pass. The fold runs in
+// float32 whatever the model's precision.
+struct ConvBatchNorm {
+  at::Tensor weight, bias;
+  int64_t stride = 1, padding = 0;
+  static ConvBatchNorm load(StateDict& weights, const std::string& conv_weight,
+                            const std::string& batch_norm, int64_t out, int64_t in, int64_t kernel,
+                            int64_t stride = 1);
   at::Tensor operator()(const at::Tensor& x) const;
+  // relu(conv(x)), in place on the convolution's output.
+  at::Tensor relu(const at::Tensor& x) const;
 };
 
 class Bottleneck {
@@ -28,8 +37,8 @@ class Bottleneck {
 
  private:
   int64_t stride_ = 1;
-  at::Tensor conv1_, conv2_, conv3_, downsample_conv_;  // downsample_conv_ undefined: identity
-  BatchNorm bn1_, bn2_, bn3_, downsample_bn_;
+  ConvBatchNorm conv1_, conv2_, conv3_;
+  std::optional<ConvBatchNorm> downsample_;  // absent: the identity
 };
 
 class ModifiedResNet : public ImageTower {
@@ -45,8 +54,7 @@ class ModifiedResNet : public ImageTower {
   at::Tensor attention_pool(const at::Tensor& features) const;
 
   int64_t heads_ = 0;
-  at::Tensor conv1_, conv2_, conv3_;
-  BatchNorm bn1_, bn2_, bn3_;
+  ConvBatchNorm conv1_, conv2_, conv3_;
   std::vector<Bottleneck> blocks_;
   at::Tensor positional_embedding_;
   Linear q_proj_, k_proj_, v_proj_, c_proj_;

@@ -30,6 +30,9 @@ class StateDict {
 
   bool contains(const std::string& name) const { return tensors_.count(name) != 0; }
 
+  // The dtype take() converts floating-point weights to.
+  at::ScalarType dtype() const { return options_.dtype().toScalarType(); }
+
   // Marks a tensor as known and unused (buffers some exporters write).
   void ignore(const std::string& name) { used_.insert(name); }
 
