@@ -81,6 +81,8 @@ std::unique_ptr<ModifiedResNet> ModifiedResNet::load(StateDict& weights, const s
   auto r = std::make_unique<ModifiedResNet>();
   const int64_t width = config.width;
   r->heads_ = config.heads;
+  r->width_ = width;
+  r->image_size_ = config.image_size;
   r->conv1_ = ConvBatchNorm::load(weights, prefix + ".conv1.weight", prefix + ".bn1", width / 2,
                                   3, 3, /*stride=*/2);
   r->conv2_ = ConvBatchNorm::load(weights, prefix + ".conv2.weight", prefix + ".bn2", width / 2,
@@ -134,6 +136,10 @@ at::Tensor ModifiedResNet::encode(const at::Tensor& pixels) const {
 
 void ModifiedResNet::count_linear_layers(LinearLayerCount& count) const {
   for (const Linear* layer : {&q_proj_, &k_proj_, &v_proj_, &c_proj_}) count.add(*layer);
+}
+
+int64_t ModifiedResNet::largest_activation_per_image() const {
+  return (image_size_ / 4) * (image_size_ / 4) * 4 * width_;
 }
 
 }  // namespace clip4j

@@ -49,11 +49,14 @@ class ModifiedResNet : public ImageTower {
   at::Tensor encode(const at::Tensor& pixels) const override;
   // The attention pool's projections (the convolutions are not linear layers).
   void count_linear_layers(LinearLayerCount& count) const override;
+  // The first stage's output: 4 x width channels at a quarter of the image size.
+  int64_t largest_activation_per_image() const override;
 
  private:
   at::Tensor attention_pool(const at::Tensor& features) const;
 
   int64_t heads_ = 0;
+  int64_t width_ = 0, image_size_ = 0;
   ConvBatchNorm conv1_, conv2_, conv3_;
   std::vector<Bottleneck> blocks_;
   at::Tensor positional_embedding_;

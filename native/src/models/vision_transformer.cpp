@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 #include "common/errors.h"
 
 namespace clip4j {
@@ -79,6 +81,11 @@ at::Tensor VisionTransformer::encode(const at::Tensor& pixels) const {
 void VisionTransformer::count_linear_layers(LinearLayerCount& count) const {
   count.add(patch_embedding_);
   transformer_.count_linear_layers(count);
+}
+
+int64_t VisionTransformer::largest_activation_per_image() const {
+  const int64_t grid = config_.image_size / config_.patch_size;
+  return (grid * grid + 1) * std::max<int64_t>(config_.mlp_width, 3 * config_.width);
 }
 
 }  // namespace clip4j

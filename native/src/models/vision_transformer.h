@@ -19,6 +19,8 @@ class VisionTransformer : public ImageTower {
   at::Tensor encode(const at::Tensor& pixels) const override;
   // The patch embedding counts as a linear layer even where it runs as a convolution.
   void count_linear_layers(LinearLayerCount& count) const override;
+  // The MLP's hidden activations (or the packed q, k, v): tokens x max(mlp_width, 3 x width).
+  int64_t largest_activation_per_image() const override;
 
  private:
   // [batch, 3, size, size] -> [batch, grid * grid, width]

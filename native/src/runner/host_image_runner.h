@@ -11,8 +11,8 @@ namespace clip4j {
 
 class HostImageRunner final : public ImageBatchRunner {
  public:
-  HostImageRunner(const ImageTower& tower, int image_size, c10::TensorOptions weights)
-      : tower_(tower), image_size_(image_size), weights_(weights) {}
+  // Throws InvalidArgument for a malformed CLIP4J_CPU_CHUNK_MB.
+  HostImageRunner(const ImageTower& tower, int image_size, c10::TensorOptions weights);
 
   void run(int batch, const Fill& fill, bool normalize, float* out) override;
 
@@ -20,9 +20,14 @@ class HostImageRunner final : public ImageBatchRunner {
   void run_pixels(const float* pixels, int batch, bool normalize, float* out) const;
 
  private:
+  // How many images run in one pass of the tower: all on a GPU; on the CPU as many as keep the
+  // largest activation within chunk_bytes_.
+  int64_t chunk_images(int batch) const;
+
   const ImageTower& tower_;
   int image_size_;
   c10::TensorOptions weights_;
+  int64_t chunk_bytes_;
 };
 
 }  // namespace clip4j
