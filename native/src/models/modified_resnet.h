@@ -20,6 +20,9 @@ namespace clip4j {
 // float32 whatever the model's precision.
 struct ConvBatchNorm {
   at::Tensor weight, bias;
+  // float32 on the CPU: the weight in oneDNN's blocked layout instead (weight is then undefined),
+  // for inputs in that layout.
+  at::Tensor blocked_weight;
   int64_t stride = 1, padding = 0;
   static ConvBatchNorm load(StateDict& weights, const std::string& conv_weight,
                             const std::string& batch_norm, int64_t out, int64_t in, int64_t kernel,
