@@ -3,6 +3,15 @@
 #include <ATen/ATen.h>
 
 namespace clip4j {
+namespace {
+
+// One row per sequence: [batch, tokens, n] -> [batch, 1, n], the rows at positions [batch].
+at::Tensor rows_at(const at::Tensor& t, const at::Tensor& positions) {
+  const int64_t batch = t.size(0);
+  return t.gather(1, positions.view({batch, 1, 1}).expand({batch, 1, t.size(2)}));
+}
+
+}  // namespace
 
 ResidualAttentionBlock ResidualAttentionBlock::load(StateDict& weights, const std::string& prefix,
                                                     const TransformerShape& shape) {
@@ -51,14 +60,12 @@ at::Tensor ResidualAttentionBlock::forward_at(const at::Tensor& x, bool causal,
                                               const at::Tensor& positions) const {
   const int64_t batch = x.size(0), tokens = x.size(1), width = x.size(2);
   const int64_t head_dim = width / heads_;
-  // One row per sequence: [batch, tokens, n] -> [batch, 1, n].
-  const auto pick = [&](const at::Tensor& t) {
-    return t.gather(1, positions.view({batch, 1, 1}).expand({batch, 1, t.size(2)}));
-  };
   const at::Tensor qkv = in_proj_(ln_1_(x));  // [batch, tokens, 3 * width]
   const at::Tensor kv = qkv.view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
-  const at::Tensor q =
-      pick(qkv).narrow(2, 0, width).view({batch, 1, heads_, head_dim}).transpose(1, 2);
+  const at::Tensor q = rows_at(qkv, positions)
+                           .narrow(2, 0, width)
+                           .view({batch, 1, heads_, head_dim})
+                           .transpose(1, 2);
   // Causal: the token at p sees keys 0..p, as its row of the full causal mask does.
   std::optional<at::Tensor> mask;
   if (causal) {
@@ -67,7 +74,7 @@ at::Tensor ResidualAttentionBlock::forward_at(const at::Tensor& x, bool causal,
   }
   const at::Tensor attended = at::scaled_dot_product_attention(q, kv[1], kv[2], mask, 0.0, false);
   const at::Tensor merged = attended.transpose(1, 2).reshape({batch, 1, width});
-  const at::Tensor residual = pick(x);
+  const at::Tensor residual = rows_at(x, positions);
   const at::Tensor h =
       ls_1_ ? residual + out_proj_(merged) * *ls_1_ : out_proj_(merged, residual);
   return mlp(h);
@@ -89,9 +96,7 @@ at::Tensor Transformer::forward(at::Tensor x, bool causal) const {
 }
 
 at::Tensor Transformer::forward_at(at::Tensor x, bool causal, const at::Tensor& positions) const {
-  if (blocks_.empty()) {
-    return x.gather(1, positions.view({x.size(0), 1, 1}).expand({x.size(0), 1, x.size(2)}));
-  }
+  if (blocks_.empty()) return rows_at(x, positions);
   for (size_t i = 0; i + 1 < blocks_.size(); i++) x = blocks_[i].forward(x, causal);
   return blocks_.back().forward_at(x, causal, positions);
 }
