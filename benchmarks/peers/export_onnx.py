@@ -44,7 +44,9 @@ def export(model, encode, example, input_name, path):
     # nn.MultiheadAttention's inference fast path (aten::_native_multi_head_attention, taken when no
     # parameter requires grad) has no ONNX export; the plain path exports fine.
     torch.backends.mha.set_fastpath_enabled(False)
-    torch.onnx.export(Tower(model, encode), (example,), str(path), dynamo=False, opset_version=OPSET,
+    # The wrapper in eval mode too: a new module trains, and tracing it in training mode updated a
+    # ResNet's batch-norm statistics, so the model the export was then checked against had changed.
+    torch.onnx.export(Tower(model, encode).eval(), (example,), str(path), dynamo=False, opset_version=OPSET,
                       input_names=[input_name], output_names=["embedding"],
                       dynamic_axes={input_name: {0: "batch"}, "embedding": {0: "batch"}})
     torch.backends.mha.set_fastpath_enabled(True)

@@ -13,7 +13,7 @@ constexpr int64_t kExpansion = 4;
 
 ConvBatchNorm ConvBatchNorm::load(StateDict& weights, const std::string& conv_weight,
                                   const std::string& batch_norm, int64_t out, int64_t in,
-                                  int64_t kernel, int64_t stride) {
+                                  int64_t kernel, int64_t input_size, int64_t stride) {
   weights.ignore(batch_norm + ".num_batches_tracked");  // a training counter
   const at::Tensor w = weights.take_fp32(conv_weight, {out, in, kernel, kernel});
   const at::Tensor gamma = weights.take_fp32(batch_norm + ".weight", {out});
@@ -23,6 +23,7 @@ ConvBatchNorm ConvBatchNorm::load(StateDict& weights, const std::string& conv_we
   ConvBatchNorm c;
   c.stride = stride;
   c.padding = kernel / 2;
+  c.input_size = input_size;
   // A missing or mis-shaped tensor comes back undefined; StateDict::finish() reports it.
   for (const at::Tensor* t : {&w, &gamma, &beta, &mean, &var}) {
     if (!t->defined()) return c;
@@ -30,57 +31,57 @@ ConvBatchNorm ConvBatchNorm::load(StateDict& weights, const std::string& conv_we
   const at::Tensor scale = gamma / at::sqrt(var + 1e-5);
   c.weight = (w * scale.view({out, 1, 1, 1})).to(weights.dtype()).contiguous();
   c.bias = (beta - mean * scale).to(weights.dtype());
-  // float32 on the CPU: oneDNN's blocked layout once at load, where at::conv2d would reorder the
-  // plain weight on every call (RN50 at batch 1: ~5 ms of weight reorders, as much again for the
-  // activations, which then stay blocked from the stem to the attention pool).
-  if (c.weight.device().is_cpu() && c.weight.scalar_type() == at::kFloat) {
-    c.blocked_weight = at::mkldnn_reorder_conv2d_weight(
-        c.weight.to_mkldnn(), {c.padding, c.padding}, {stride, stride});
-    c.weight = at::Tensor();
-  }
   return c;
 }
 
-at::Tensor ConvBatchNorm::operator()(const at::Tensor& x) const {
-  if (x.is_mkldnn()) {
-    return at::mkldnn_convolution(x, blocked_weight, bias, {padding, padding}, {stride, stride},
-                                  {1, 1}, 1);
-  }
-  return at::conv2d(x, weight, bias, stride, padding);
+void ConvBatchNorm::pack(const std::vector<int64_t>& batches) {
+  packed = onednn::PackedConvolution(weight, bias, stride, input_size, batches);
+  weight = at::Tensor();
 }
 
-at::Tensor ConvBatchNorm::relu(const at::Tensor& x) const {
-  at::Tensor y = (*this)(x);
+at::Tensor ConvBatchNorm::operator()(const at::Tensor& x, bool relu) const {
+  if (!weight.defined()) return packed(x, relu);
+  at::Tensor y = at::conv2d(x, weight, bias, stride, padding);
+  return relu ? y.relu_() : y;
+}
+
+at::Tensor ConvBatchNorm::add_relu(const at::Tensor& x, const at::Tensor& residual) const {
+  if (!weight.defined()) return packed.add_relu(x, residual);
+  at::Tensor y = at::conv2d(x, weight, bias, stride, padding);
+  y += residual;
   return y.relu_();
 }
 
 Bottleneck Bottleneck::load(StateDict& weights, const std::string& prefix, int64_t inplanes,
-                            int64_t planes, int64_t stride) {
+                            int64_t planes, int64_t stride, int64_t input_size) {
   Bottleneck b;
   b.stride_ = stride;
+  const int64_t output_size = input_size / stride;
   b.conv1_ = ConvBatchNorm::load(weights, prefix + ".conv1.weight", prefix + ".bn1", planes,
-                                 inplanes, 1);
-  b.conv2_ =
-      ConvBatchNorm::load(weights, prefix + ".conv2.weight", prefix + ".bn2", planes, planes, 3);
+                                 inplanes, 1, input_size);
+  b.conv2_ = ConvBatchNorm::load(weights, prefix + ".conv2.weight", prefix + ".bn2", planes, planes,
+                                 3, input_size);
+  // The strided path pools before conv3 and before the downsampling convolution.
   b.conv3_ = ConvBatchNorm::load(weights, prefix + ".conv3.weight", prefix + ".bn3",
-                                 planes * kExpansion, planes, 1);
+                                 planes * kExpansion, planes, 1, output_size);
   if (stride > 1 || inplanes != planes * kExpansion) {
-    b.downsample_ = ConvBatchNorm::load(weights, prefix + ".downsample.0.weight",
-                                        prefix + ".downsample.1", planes * kExpansion, inplanes, 1);
+    b.downsample_ =
+        ConvBatchNorm::load(weights, prefix + ".downsample.0.weight", prefix + ".downsample.1",
+                            planes * kExpansion, inplanes, 1, output_size);
   }
   return b;
 }
 
 at::Tensor Bottleneck::forward(const at::Tensor& x) const {
-  at::Tensor out = conv2_.relu(conv1_.relu(x));
+  at::Tensor out = conv2_(conv1_(x, true), true);
   if (stride_ > 1) out = at::avg_pool2d(out, stride_);
-  out = conv3_(out);
-  if (downsample_) {
-    out += (*downsample_)(stride_ > 1 ? at::avg_pool2d(x, stride_) : x);
-  } else {
-    out += x;
-  }
-  return out.relu_();
+  if (!downsample_) return conv3_.add_relu(out, x);
+  return conv3_.add_relu(out, (*downsample_)(stride_ > 1 ? at::avg_pool2d(x, stride_) : x));
+}
+
+void Bottleneck::pack(const std::vector<int64_t>& batches) {
+  for (ConvBatchNorm* conv : {&conv1_, &conv2_, &conv3_}) conv->pack(batches);
+  if (downsample_) downsample_->pack(batches);
 }
 
 std::unique_ptr<ModifiedResNet> ModifiedResNet::load(StateDict& weights, const std::string& prefix,
@@ -95,20 +96,24 @@ std::unique_ptr<ModifiedResNet> ModifiedResNet::load(StateDict& weights, const s
   r->heads_ = config.heads;
   r->width_ = width;
   r->image_size_ = config.image_size;
-  r->conv1_ = ConvBatchNorm::load(weights, prefix + ".conv1.weight", prefix + ".bn1", width / 2,
-                                  3, 3, /*stride=*/2);
+  const int64_t size = config.image_size;
+  r->conv1_ = ConvBatchNorm::load(weights, prefix + ".conv1.weight", prefix + ".bn1", width / 2, 3,
+                                  3, size, /*stride=*/2);
   r->conv2_ = ConvBatchNorm::load(weights, prefix + ".conv2.weight", prefix + ".bn2", width / 2,
-                                  width / 2, 3);
+                                  width / 2, 3, size / 2);
   r->conv3_ = ConvBatchNorm::load(weights, prefix + ".conv3.weight", prefix + ".bn3", width,
-                                  width / 2, 3);
+                                  width / 2, 3, size / 2);
   int64_t inplanes = width;
+  int64_t input_size = size / 4;  // after the stem's average pool
   for (int stage = 0; stage < 4; stage++) {
     const int64_t planes = width << stage;
     for (int i = 0; i < config.resnet_layers[stage]; i++) {
-      const std::string name = prefix + ".layer" + std::to_string(stage + 1) + "." + std::to_string(i);
-      r->blocks_.push_back(
-          Bottleneck::load(weights, name, inplanes, planes, i == 0 && stage > 0 ? 2 : 1));
+      const std::string name =
+          prefix + ".layer" + std::to_string(stage + 1) + "." + std::to_string(i);
+      const int64_t stride = i == 0 && stage > 0 ? 2 : 1;
+      r->blocks_.push_back(Bottleneck::load(weights, name, inplanes, planes, stride, input_size));
       inplanes = planes * kExpansion;
+      input_size /= stride;
     }
   }
   const int64_t features = width * 32;
@@ -140,13 +145,23 @@ at::Tensor ModifiedResNet::attention_pool(const at::Tensor& features) const {
 }
 
 at::Tensor ModifiedResNet::encode(const at::Tensor& pixels) const {
-  // Where the weights are blocked (float32 on the CPU) the activations are too, until the
-  // attention pool: convolutions, ReLUs, sums and average pools all run on oneDNN's layout.
-  const bool blocked = conv1_.blocked_weight.defined();
-  at::Tensor x = conv3_.relu(conv2_.relu(conv1_.relu(blocked ? pixels.to_mkldnn() : pixels)));
+  // On oneDNN the activations stay channels-last from the stem to the attention pool, where
+  // [batch, channels, h, w] flattened and transposed is then [batch, hw, channels], contiguous.
+  at::Tensor x = packed_ ? pixels.contiguous(at::MemoryFormat::ChannelsLast) : pixels;
+  x = conv3_(conv2_(conv1_(x, true), true), true);
   x = at::avg_pool2d(x, 2);
   for (const auto& block : blocks_) x = block.forward(x);
-  return attention_pool(blocked ? x.to_dense() : x);
+  return attention_pool(x);
+}
+
+void ModifiedResNet::prepare_batch_sizes(const std::vector<int64_t>& batches) {
+  if (batches.empty() || !conv1_.weight.defined() || !conv1_.weight.device().is_cpu() ||
+      conv1_.weight.scalar_type() != at::kFloat || !onednn::fused_convolution_available()) {
+    return;
+  }
+  for (ConvBatchNorm* conv : {&conv1_, &conv2_, &conv3_}) conv->pack(batches);
+  for (auto& block : blocks_) block.pack(batches);
+  packed_ = true;
 }
 
 void ModifiedResNet::count_linear_layers(LinearLayerCount& count) const {

@@ -11,6 +11,7 @@
 #include "clip4j.h"
 #include "image_tower.h"
 #include "layers.h"
+#include "onednn_convolution.h"
 
 namespace clip4j {
 
@@ -19,24 +20,28 @@ namespace clip4j {
 // The output is then written once instead of normalised in a second pass. The fold runs in
 // float32 whatever the model's precision.
 struct ConvBatchNorm {
-  at::Tensor weight, bias;
-  // float32 on the CPU: the weight in oneDNN's blocked layout instead (weight is then undefined),
-  // for inputs in that layout.
-  at::Tensor blocked_weight;
+  at::Tensor weight, bias;  // the folded convolution, plain layout (undefined once packed)
+  // float32 on the CPU: the same convolution on oneDNN, for channels-last inputs.
+  onednn::PackedConvolution packed;
   int64_t stride = 1, padding = 0;
+  int64_t input_size = 0;  // the input's height and width at the model's image size
   static ConvBatchNorm load(StateDict& weights, const std::string& conv_weight,
                             const std::string& batch_norm, int64_t out, int64_t in, int64_t kernel,
-                            int64_t stride = 1);
-  at::Tensor operator()(const at::Tensor& x) const;
-  // relu(conv(x)), in place on the convolution's output.
-  at::Tensor relu(const at::Tensor& x) const;
+                            int64_t input_size, int64_t stride = 1);
+  // Moves the weight to oneDNN, packed for each of these batch sizes.
+  void pack(const std::vector<int64_t>& batches);
+  // conv(x), then max(0, ·) with relu.
+  at::Tensor operator()(const at::Tensor& x, bool relu = false) const;
+  // relu(conv(x) + residual).
+  at::Tensor add_relu(const at::Tensor& x, const at::Tensor& residual) const;
 };
 
 class Bottleneck {
  public:
   static Bottleneck load(StateDict& weights, const std::string& prefix, int64_t inplanes,
-                         int64_t planes, int64_t stride);
+                         int64_t planes, int64_t stride, int64_t input_size);
   at::Tensor forward(const at::Tensor& x) const;
+  void pack(const std::vector<int64_t>& batches);
 
  private:
   int64_t stride_ = 1;
@@ -54,12 +59,16 @@ class ModifiedResNet : public ImageTower {
   void count_linear_layers(LinearLayerCount& count) const override;
   // The first stage's output: 4 x width channels at a quarter of the image size.
   int64_t largest_activation_per_image() const override;
+  // float32 on the CPU: every convolution moves to oneDNN, its weight packed per batch size.
+  void prepare_batch_sizes(const std::vector<int64_t>& batches) override;
+  bool any_batch_size_runs_fast() const override { return !packed_; }
 
  private:
   at::Tensor attention_pool(const at::Tensor& features) const;
 
   int64_t heads_ = 0;
   int64_t width_ = 0, image_size_ = 0;
+  bool packed_ = false;  // the convolutions run on oneDNN, activations channels-last
   ConvBatchNorm conv1_, conv2_, conv3_;
   std::vector<Bottleneck> blocks_;
   at::Tensor positional_embedding_;

@@ -40,26 +40,25 @@ int64_t cpu_chunk_bytes() {
 
 }  // namespace
 
-HostImageRunner::HostImageRunner(const ImageTower& tower, int image_size,
-                                 c10::TensorOptions weights)
-    : tower_(tower), image_size_(image_size), weights_(weights), chunk_bytes_(cpu_chunk_bytes()) {}
-
-int64_t HostImageRunner::chunk_images(int batch) const {
-  if (!weights_.device().is_cpu()) return batch;  // a GPU wants the whole batch at once
-  const int64_t per_image = tower_.largest_activation_per_image() *
+HostImageRunner::HostImageRunner(ImageTower& tower, int image_size, c10::TensorOptions weights)
+    : tower_(tower), image_size_(image_size), weights_(weights) {
+  if (!weights_.device().is_cpu()) return;  // a GPU wants the whole batch at once
+  const int64_t per_image = tower.largest_activation_per_image() *
                             int64_t(c10::elementSize(weights_.dtype().toScalarType()));
-  return std::clamp<int64_t>(chunk_bytes_ / std::max<int64_t>(per_image, 1), 1, batch);
+  chunk_ = std::max<int64_t>(cpu_chunk_bytes() / std::max<int64_t>(per_image, 1), 1);
+  tower.prepare_batch_sizes(chunk_ == 1 ? std::vector<int64_t>{1}
+                                        : std::vector<int64_t>{1, chunk_});
 }
 
-void HostImageRunner::run_pixels(const float* pixels, int batch, bool normalize,
-                                 float* out) const {
+void HostImageRunner::run_pixels(const float* pixels, int batch, bool normalize, float* out) const {
   c10::InferenceMode guard;
   // fp32 means fp32: on a GPU cuDNN would otherwise run convolutions in TF32.
   at::NoTF32Guard exact;
   const int64_t per_image = int64_t(3) * image_size_ * image_size_;
-  const int64_t chunk = chunk_images(batch);
-  for (int64_t first = 0; first < batch; first += chunk) {
-    const int64_t count = std::min<int64_t>(chunk, batch - first);
+  for (int64_t first = 0, count = 0; first < batch; first += count) {
+    count = std::min<int64_t>(chunk_, batch - first);
+    // A tower prepared for whole chunks and single images runs a partial chunk image by image.
+    if (count < chunk_ && !tower_.any_batch_size_runs_fast()) count = 1;
     const at::Tensor host =
         at::from_blob(const_cast<float*>(pixels + first * per_image),
                       {count, 3, image_size_, image_size_}, at::TensorOptions().dtype(at::kFloat));

@@ -4,6 +4,8 @@
 
 #include <ATen/Tensor.h>
 
+#include <limits>
+
 #include "models/image_tower.h"
 #include "runner/image_batch_runner.h"
 
@@ -11,8 +13,9 @@ namespace clip4j {
 
 class HostImageRunner final : public ImageBatchRunner {
  public:
+  // On the CPU, prepares the tower for the batch sizes this runner will run: 1 and a full chunk.
   // Throws InvalidArgument for a malformed CLIP4J_CPU_CHUNK_MB.
-  HostImageRunner(const ImageTower& tower, int image_size, c10::TensorOptions weights);
+  HostImageRunner(ImageTower& tower, int image_size, c10::TensorOptions weights);
 
   void run(int batch, const Fill& fill, bool normalize, float* out) override;
 
@@ -20,14 +23,12 @@ class HostImageRunner final : public ImageBatchRunner {
   void run_pixels(const float* pixels, int batch, bool normalize, float* out) const;
 
  private:
-  // How many images run in one pass of the tower: all on a GPU; on the CPU as many as keep the
-  // largest activation within chunk_bytes_.
-  int64_t chunk_images(int batch) const;
-
   const ImageTower& tower_;
   int image_size_;
   c10::TensorOptions weights_;
-  int64_t chunk_bytes_;
+  // How many images run in one pass of the tower: all on a GPU; on the CPU as many as keep the
+  // largest activation within CLIP4J_CPU_CHUNK_MB.
+  int64_t chunk_ = std::numeric_limits<int>::max();
 };
 
 }  // namespace clip4j

@@ -1,0 +1,80 @@
+#include "onednn_convolution.h"
+
+#include <ATen/ATen.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include <optional>
+#include <string_view>
+
+#include <stdexcept>
+
+namespace clip4j::onednn {
+namespace {
+
+using Scalars = c10::List<std::optional<c10::Scalar>>;
+
+// mkldnn::_convolution_pointwise(X, W, B?, padding, stride, dilation, groups, attr, scalars,
+// algorithm)
+using Unary = at::Tensor(const at::Tensor&, const at::Tensor&, const std::optional<at::Tensor>&,
+                         at::IntArrayRef, at::IntArrayRef, at::IntArrayRef, int64_t,
+                         std::string_view, Scalars, std::optional<std::string_view>);
+// mkldnn::_convolution_pointwise.binary(X, other, W, B?, padding, stride, dilation, groups,
+// binary_attr, alpha, unary_attr, unary_scalars, unary_algorithm)
+using Binary = at::Tensor(const at::Tensor&, const at::Tensor&, const at::Tensor&,
+                          const std::optional<at::Tensor>&, at::IntArrayRef, at::IntArrayRef,
+                          at::IntArrayRef, int64_t, std::string_view, std::optional<c10::Scalar>,
+                          std::optional<std::string_view>, Scalars,
+                          std::optional<std::string_view>);
+
+std::optional<c10::OperatorHandle> find(const char* overload) {
+  return c10::Dispatcher::singleton().findSchema({"mkldnn::_convolution_pointwise", overload});
+}
+
+const c10::TypedOperatorHandle<Unary>& unary() {
+  static const auto op = find("")->typed<Unary>();
+  return op;
+}
+
+const c10::TypedOperatorHandle<Binary>& binary() {
+  static const auto op = find("binary")->typed<Binary>();
+  return op;
+}
+
+}  // namespace
+
+bool fused_convolution_available() {
+  static const bool available = find("").has_value() && find("binary").has_value();
+  return available;
+}
+
+PackedConvolution::PackedConvolution(const at::Tensor& weight, at::Tensor bias, int64_t stride,
+                                     int64_t input_size, const std::vector<int64_t>& batches)
+    : bias_(std::move(bias)), stride_(stride), padding_(weight.size(2) / 2) {
+  const at::Tensor blocked = weight.to_mkldnn();
+  for (const int64_t batch : batches) {
+    packs_.emplace_back(batch, at::mkldnn_reorder_conv2d_weight(
+                                   blocked, {padding_, padding_}, {stride_, stride_}, {1, 1}, 1,
+                                   {{batch, weight.size(1), input_size, input_size}}));
+  }
+  if (packs_.empty()) throw std::logic_error("a packed convolution needs a batch size");
+}
+
+const at::Tensor& PackedConvolution::packed_for(int64_t batch) const {
+  for (const auto& [size, packed] : packs_) {
+    if (size == batch) return packed;
+  }
+  return packs_.front().second;
+}
+
+at::Tensor PackedConvolution::operator()(const at::Tensor& x, bool relu) const {
+  return unary().call(x, packed_for(x.size(0)), bias_, {padding_, padding_}, {stride_, stride_},
+                      {1, 1}, 1, relu ? "relu" : "none", Scalars(), std::nullopt);
+}
+
+at::Tensor PackedConvolution::add_relu(const at::Tensor& x, const at::Tensor& residual) const {
+  return binary().call(x, residual, packed_for(x.size(0)), bias_, {padding_, padding_},
+                       {stride_, stride_}, {1, 1}, 1, "add", std::nullopt, "relu", Scalars(),
+                       std::nullopt);
+}
+
+}  // namespace clip4j::onednn
