@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <string>
@@ -21,12 +22,30 @@ namespace {
 // 128 was a little more exact (2.2e-7) but 5% slower, from storing and reloading C twice as often.
 constexpr int64_t kSliceDepth = 256;
 // Up to 512 rows (ViT-B-32: batch 10) a task is all rows against one panel, so each panel slice is
-// read once and reused by every row tile while A's slice stays in L2. Larger inputs run as one task
-// per row tile and panel: the tile's rows of A stay in L1/L2 while the panel streams past. On the
-// 2-core Zen 4 machine, at 800 rows, that ran at ONNX Runtime's MLAS speed (chunks of two to five
-// tiles were 3-10% slower). At 200-400 rows it was 2-5% slower than all rows (it reads the weights
-// once per row tile), at 600 rows the two were level.
+// read once and reused by every row tile while A's slice stays in L2. At 200-400 rows that was
+// 2-5% faster than one task per row tile on the 2-core Zen 4 machine; on the 2-core Xeon it was
+// level with the equal chunks below.
 constexpr int64_t kAllRowsUpTo = 512;
+// Larger inputs run in equal chunks of at most 96 rows (8 tiles), each chunk's rows of A small
+// enough to stay in half of a core's L2 while the panels stream past. On the Xeon, at 800 and 1350
+// rows, chunks of 96 ran at 280-310 GFLOP/s where one task per row tile (which streams the whole
+// weight from L3 once per 12 rows) ran at 200-250 and all rows at 230-270.
+constexpr int64_t kMaxChunkRows = 96;
+
+int64_t l2_bytes() {
+  const long size = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  return size > 0 ? size : int64_t(1) << 20;
+}
+
+// Rows per task for an input of `rows` rows and depth `in`.
+int64_t rows_per_task(int64_t rows, int64_t in, int tile_rows) {
+  if (rows <= kAllRowsUpTo) return rows;
+  static const int64_t l2 = l2_bytes();
+  const int64_t fit = l2 / 2 / (in * int64_t(sizeof(float))) / tile_rows * tile_rows;
+  const int64_t limit = std::clamp<int64_t>(fit, tile_rows, kMaxChunkRows);
+  const int64_t chunks = (rows + limit - 1) / limit;
+  return (rows + chunks - 1) / chunks;
+}
 
 std::optional<GemmIsa> best_isa() {
   __builtin_cpu_init();
@@ -105,7 +124,7 @@ at::Tensor packed_linear(const at::Tensor& x_in, const PackedWeight& w, const at
   const GemmIsa isa = w.isa;
   const int64_t width = panel_width(isa);
   const int64_t panels = (out + width - 1) / width;
-  const int64_t row_chunk = rows <= kAllRowsUpTo ? rows : max_rows(isa);
+  const int64_t row_chunk = rows_per_task(rows, in, max_rows(isa));
   const int64_t chunks = (rows + row_chunk - 1) / row_chunk;
   const float* a = x.const_data_ptr<float>();
   const float* packed = w.panels.const_data_ptr<float>();
