@@ -24,14 +24,25 @@ void tile(const Tile& t) {
   Vec acc[Rows][2];
   for (int i = 0; i < Rows; ++i) acc[i][0] = acc[i][1] = Isa::zero();
   const float* b = t.panel;
-  for (int64_t k = 0; k < t.depth; ++k, b += 2 * kLanes) {
-    const Vec b0 = Isa::load(b);
-    const Vec b1 = Isa::load(b + kLanes);
+  const auto step = [&](int64_t k) {
+    const Vec b0 = Isa::load(b + k * 2 * kLanes);
+    const Vec b1 = Isa::load(b + k * 2 * kLanes + kLanes);
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       const Vec a = Isa::broadcast(t.a + i * t.lda + k);
       acc[i][0] = Isa::fma(a, b0, acc[i][0]);
       acc[i][1] = Isa::fma(a, b1, acc[i][1]);
+    }
+  };
+  if (t.prefetch == nullptr) {
+    for (int64_t k = 0; k < t.depth; ++k) step(k);
+  } else {
+    // As many bytes ahead as this step reads: by the end of the slice the next one is in L2.
+    for (int64_t k = 0; k < t.depth; ++k) {
+      for (int line = 0; line < 2 * kLanes * int(sizeof(float)); line += 64) {
+        __builtin_prefetch(reinterpret_cast<const char*>(t.prefetch + k * 2 * kLanes) + line, 0, 2);
+      }
+      step(k);
     }
   }
   // Masked loads and stores: the last panel of an output width that is not a multiple of the

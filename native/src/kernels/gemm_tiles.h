@@ -9,7 +9,7 @@
 namespace clip4j::kernels {
 
 struct Tile {
-  const float* a;      // first row of A, at the slice's first k
+  const float* a;  // first row of A, at the slice's first k
   int64_t lda;
   const float* panel;  // the panel at the slice's first k: depth rows of panel-width floats
   int64_t depth;
@@ -19,11 +19,14 @@ struct Tile {
   // The first slice writes C = bias + residual + A·B; later slices add their partial sum to C
   // (a sum of sums, which keeps float32 rounding close to BLAS's blocked sums).
   bool accumulate;
-  const float* bias;      // at the panel's first column, or null
+  const float* bias;  // at the panel's first column, or null
   // At the tile's first row and the panel's first column, or null; laid out like C (same ldc).
   const float* residual;
   // Applied to the finished sums as they are stored: Identity on every slice but the last.
   Activation activation;
+  // The panel data that will be read next (as many floats as this slice reads), fetched into L2
+  // while this tile computes; or null.
+  const float* prefetch = nullptr;
 };
 
 using TileFunction = void (*)(const Tile&);

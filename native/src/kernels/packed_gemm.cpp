@@ -158,7 +158,8 @@ at::Tensor packed_linear(const at::Tensor& x_in, const PackedWeight& w, const at
                     k > 0,
                     b == nullptr ? nullptr : b + column,
                     r == nullptr ? nullptr : r + row * out + column,
-                    k + depth == in ? activation : Activation::Identity};
+                    k + depth == in ? activation : Activation::Identity,
+                    t == 0 ? packed + (panel * in + k + depth) * width : nullptr};
           tile_for_rows(isa, static_cast<int>(tile_rows))(tile);
           row += tile_rows;
         }
