@@ -32,19 +32,24 @@ Linear Linear::of(at::Tensor weight, at::Tensor bias) {
   if (kernels::can_pack(l.weight)) {
     l.packed = kernels::pack_weight(l.weight);
     l.weight = at::Tensor();
+  } else if (onednn::PackedLinear::packs(l.weight)) {
+    l.onednn = onednn::PackedLinear(l.weight);
+    l.weight = at::Tensor();
   }
   return l;
 }
 
 at::Tensor Linear::operator()(const at::Tensor& x, const at::Tensor& residual) const {
   if (packed.defined()) return kernels::packed_linear(x, packed, bias, residual);
+  if (onednn.defined()) return residual.defined() ? onednn.add(x, residual, bias) : onednn(x, bias);
   const at::Tensor y = at::linear(x, weight, bias);
   return residual.defined() ? residual + y : y;
 }
 
 at::Tensor Linear::activated(const at::Tensor& x, Activation activation) const {
   if (packed.defined()) return kernels::packed_linear(x, packed, bias, at::Tensor(), activation);
-  at::Tensor y = at::linear(x, weight, bias);
+  if (onednn.defined() && activation == Activation::Gelu) return onednn(x, bias, /*gelu=*/true);
+  at::Tensor y = onednn.defined() ? onednn(x, bias) : at::linear(x, weight, bias);
   switch (activation) {
     case Activation::Gelu:
       return at::gelu_(y);

@@ -7,6 +7,7 @@
 
 #include "common/activation.h"
 #include "kernels/packed_gemm.h"
+#include "models/onednn_linear.h"
 #include "weights/state_dict.h"
 
 namespace clip4j {
@@ -30,14 +31,18 @@ struct LinearLayerCount {
 };
 
 // A float32 weight on the CPU is kept only as column panels for the packed kernels, where this
-// CPU has them (kernels/packed_gemm.h); other weights stay as they are, for at::linear.
+// CPU has them (kernels/packed_gemm.h), a bfloat16 one packed for oneDNN where the CPU has
+// AVX512-BF16 (onednn_linear.h); other weights stay as they are, for at::linear.
 struct Linear {
-  at::Tensor weight, bias;  // bias may be undefined
+  at::Tensor weight, bias;       // bias may be undefined
   kernels::PackedWeight packed;  // weight is then undefined
+  onednn::PackedLinear onednn;   // weight is then undefined
   static Linear load(StateDict& weights, const std::string& prefix, int64_t in, int64_t out,
                      bool bias = true);
   // From a weight [out, in] already taken (bias may be undefined).
   static Linear of(at::Tensor weight, at::Tensor bias);
+  // Whether the layer has a weight, in whichever form.
+  bool defined() const { return weight.defined() || packed.defined() || onednn.defined(); }
   // residual + x·Wᵀ + bias (residual may be undefined), in one pass over the output where the
   // packed kernels run.
   at::Tensor operator()(const at::Tensor& x, const at::Tensor& residual = at::Tensor()) const;

@@ -59,9 +59,7 @@ at::Tensor TextTransformer::encode(const at::Tensor& token_ids) const {
 
 void TextTransformer::count_linear_layers(LinearLayerCount& count) const {
   transformer_.count_linear_layers(count);
-  if (projection_linear_.weight.defined() || projection_linear_.packed.defined()) {
-    count.add(projection_linear_);
-  }
+  if (projection_linear_.defined()) count.add(projection_linear_);
 }
 
 }  // namespace clip4j
