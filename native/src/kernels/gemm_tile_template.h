@@ -34,13 +34,16 @@ void tile(const Tile& t) {
       acc[i][1] = Isa::fma(a, b1, acc[i][1]);
     }
   };
-  if (t.prefetch == nullptr) {
+  if (t.prefetch == nullptr || t.prefetch_lines == 0) {
     for (int64_t k = 0; k < t.depth; ++k) step(k);
   } else {
-    // As many bytes ahead as this step reads: by the end of the slice the next one is in L2.
+    // The tile's share of the next slice, spread evenly over its steps (Bresenham): a burst of
+    // prefetches from the first tile alone was 20% slower at batch 1 than one spread over all.
+    const char* next = reinterpret_cast<const char*>(t.prefetch);
+    int64_t due = 0;
     for (int64_t k = 0; k < t.depth; ++k) {
-      for (int line = 0; line < 2 * kLanes * int(sizeof(float)); line += 64) {
-        __builtin_prefetch(reinterpret_cast<const char*>(t.prefetch + k * 2 * kLanes) + line, 0, 2);
+      for (due += t.prefetch_lines; due >= t.depth; due -= t.depth, next += 64) {
+        __builtin_prefetch(next, 0, 2);
       }
       step(k);
     }

@@ -24,9 +24,10 @@ struct Tile {
   const float* residual;
   // Applied to the finished sums as they are stored: Identity on every slice but the last.
   Activation activation;
-  // The panel data that will be read next (as many floats as this slice reads), fetched into L2
-  // while this tile computes; or null.
+  // Panel data that will be read next, fetched into L2 while this tile computes: prefetch_lines
+  // 64-byte lines from prefetch on, spread over the slice's steps (prefetch may be null).
   const float* prefetch = nullptr;
+  int64_t prefetch_lines = 0;
 };
 
 using TileFunction = void (*)(const Tile&);

@@ -26,6 +26,7 @@ constexpr int64_t kSliceDepth = 256;
 // 2-5% faster than one task per row tile on the 2-core Zen 4 machine; on the 2-core Xeon it was
 // level with the equal chunks below.
 constexpr int64_t kAllRowsUpTo = 512;
+constexpr int64_t kLineFloats = 64 / sizeof(float);
 // Larger inputs run in equal chunks of at most 96 rows (8 tiles), each chunk's rows of A small
 // enough to stay in half of a core's L2 while the panels stream past. On the Xeon, at 800 and 1350
 // rows, chunks of 96 ran at 280-310 GFLOP/s where one task per row tile (which streams the whole
@@ -145,6 +146,12 @@ at::Tensor packed_linear(const at::Tensor& x_in, const PackedWeight& w, const at
       const int64_t tiles = (chunk_rows + max_rows(isa) - 1) / max_rows(isa);
       for (int64_t k = 0; k < in; k += kSliceDepth) {
         const int64_t depth = std::min(kSliceDepth, in - k);
+        // While this slice computes, its row tiles fetch the next one into L2, each a share: the
+        // panel's next slice, or after its last the next panel's first (this thread's next task).
+        const bool last_of_weight = panel + 1 == panels && k + depth == in;
+        const float* next_slice =
+            last_of_weight ? nullptr : packed + (panel * in + k + depth) * width;
+        const int64_t next_lines = last_of_weight ? 0 : depth * width / kLineFloats;
         int64_t row = row_begin;
         for (int64_t t = 0; t < tiles; ++t) {
           const int64_t tile_rows = (row_begin + chunk_rows - row + (tiles - t) - 1) / (tiles - t);
@@ -159,7 +166,8 @@ at::Tensor packed_linear(const at::Tensor& x_in, const PackedWeight& w, const at
                     b == nullptr ? nullptr : b + column,
                     r == nullptr ? nullptr : r + row * out + column,
                     k + depth == in ? activation : Activation::Identity,
-                    t == 0 ? packed + (panel * in + k + depth) * width : nullptr};
+                    next_slice + (t * next_lines / tiles) * kLineFloats,
+                    (t + 1) * next_lines / tiles - t * next_lines / tiles};
           tile_for_rows(isa, static_cast<int>(tile_rows))(tile);
           row += tile_rows;
         }
