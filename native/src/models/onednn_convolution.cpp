@@ -1,17 +1,15 @@
 #include "onednn_convolution.h"
 
 #include <ATen/ATen.h>
-#include <ATen/core/dispatch/Dispatcher.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 
-#include <stdexcept>
+#include "models/onednn_operator.h"
 
 namespace clip4j::onednn {
 namespace {
-
-using Scalars = c10::List<std::optional<c10::Scalar>>;
 
 // mkldnn::_convolution_pointwise(X, W, B?, padding, stride, dilation, groups, attr, scalars,
 // algorithm)
@@ -27,7 +25,7 @@ using Binary = at::Tensor(const at::Tensor&, const at::Tensor&, const at::Tensor
                           std::optional<std::string_view>);
 
 std::optional<c10::OperatorHandle> find(const char* overload) {
-  return c10::Dispatcher::singleton().findSchema({"mkldnn::_convolution_pointwise", overload});
+  return find_operator("mkldnn::_convolution_pointwise", overload);
 }
 
 const c10::TypedOperatorHandle<Unary>& unary() {

@@ -1,14 +1,13 @@
 #include "onednn_linear.h"
 
 #include <ATen/ATen.h>
-#include <ATen/core/dispatch/Dispatcher.h>
 
 #include <optional>
 
+#include "models/onednn_operator.h"
+
 namespace clip4j::onednn {
 namespace {
-
-using Scalars = c10::List<std::optional<c10::Scalar>>;
 
 // mkldnn::_reorder_linear_weight(Tensor self, int? batch_size)
 using Reorder = at::Tensor(const at::Tensor&, std::optional<int64_t>);
@@ -19,10 +18,6 @@ using Unary = at::Tensor(const at::Tensor&, const at::Tensor&, const std::option
 using Binary = at::Tensor(const at::Tensor&, const at::Tensor&, const at::Tensor&,
                           const std::optional<at::Tensor>&, std::string_view);
 
-std::optional<c10::OperatorHandle> find(const char* name, const char* overload = "") {
-  return c10::Dispatcher::singleton().findSchema({name, overload});
-}
-
 std::optional<at::Tensor> optional(const at::Tensor& t) {
   return t.defined() ? std::optional<at::Tensor>(t) : std::nullopt;
 }
@@ -32,20 +27,22 @@ std::optional<at::Tensor> optional(const at::Tensor& t) {
 bool PackedLinear::packs(const at::Tensor& weight) {
   static const bool available = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bf16") && find("mkldnn::_reorder_linear_weight") &&
-           find("mkldnn::_linear_pointwise") && find("mkldnn::_linear_pointwise", "binary");
+    return __builtin_cpu_supports("avx512bf16") &&
+           find_operator("mkldnn::_reorder_linear_weight") &&
+           find_operator("mkldnn::_linear_pointwise") &&
+           find_operator("mkldnn::_linear_pointwise", "binary");
   }();
   return available && weight.defined() && weight.device().is_cpu() &&
          weight.scalar_type() == at::kBFloat16 && weight.dim() == 2 && weight.numel() > 0;
 }
 
 PackedLinear::PackedLinear(const at::Tensor& weight) {
-  static const auto reorder = find("mkldnn::_reorder_linear_weight")->typed<Reorder>();
+  static const auto reorder = find_operator("mkldnn::_reorder_linear_weight")->typed<Reorder>();
   packed_ = reorder.call(weight.contiguous(), std::nullopt);
 }
 
 at::Tensor PackedLinear::operator()(const at::Tensor& x, const at::Tensor& bias, bool gelu) const {
-  static const auto linear = find("mkldnn::_linear_pointwise")->typed<Unary>();
+  static const auto linear = find_operator("mkldnn::_linear_pointwise")->typed<Unary>();
   // "none": GELU's erf form, as open_clip's nn.GELU.
   return linear.call(x, packed_, optional(bias), gelu ? "gelu" : "none", Scalars(),
                      gelu ? std::optional<std::string_view>("none") : std::nullopt);
@@ -53,7 +50,7 @@ at::Tensor PackedLinear::operator()(const at::Tensor& x, const at::Tensor& bias,
 
 at::Tensor PackedLinear::add(const at::Tensor& x, const at::Tensor& residual,
                              const at::Tensor& bias) const {
-  static const auto linear = find("mkldnn::_linear_pointwise", "binary")->typed<Binary>();
+  static const auto linear = find_operator("mkldnn::_linear_pointwise", "binary")->typed<Binary>();
   return linear.call(x, residual, packed_, optional(bias), "add");
 }
 
