@@ -14,6 +14,16 @@ at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
   return at::layer_norm(x.to(at::kFloat), {weight.size(0)}, weight, bias, 1e-5).to(x.scalar_type());
 }
 
+at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                  const std::optional<at::Tensor>& mask, bool causal) {
+  if (q.device().is_cpu() && q.scalar_type() != at::kFloat) {
+    return at::scaled_dot_product_attention(q.to(at::kFloat), k.to(at::kFloat), v.to(at::kFloat),
+                                            mask, 0.0, causal)
+        .to(q.scalar_type());
+  }
+  return at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
+}
+
 void LinearLayerCount::add(const Linear& layer) {
   total++;
   if (layer.packed.defined()) packed++;

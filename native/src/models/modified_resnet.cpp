@@ -140,7 +140,7 @@ at::Tensor ModifiedResNet::attention_pool(const at::Tensor& features) const {
   const at::Tensor q = heads(q_proj_(x.slice(1, 0, 1)), 1);
   const at::Tensor k = heads(k_proj_(x), tokens);
   const at::Tensor v = heads(v_proj_(x), tokens);
-  const at::Tensor attended = at::scaled_dot_product_attention(q, k, v);
+  const at::Tensor attended = attend(q, k, v);
   return c_proj_(attended.transpose(1, 2).reshape({batch, channels}));
 }
 

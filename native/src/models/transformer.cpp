@@ -11,19 +11,6 @@ at::Tensor rows_at(const at::Tensor& t, const at::Tensor& positions) {
   return t.gather(1, positions.view({batch, 1, 1}).expand({batch, 1, t.size(2)}));
 }
 
-// Scaled dot-product attention. Half-precision inputs on the CPU are attended in float32 and
-// rounded back: this libtorch (built without MKL) sends their small products to a scalar GEMM,
-// which took 51% of a bfloat16 ViT-B-32 batch.
-at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                  const std::optional<at::Tensor>& mask, bool causal) {
-  if (q.device().is_cpu() && q.scalar_type() != at::kFloat) {
-    return at::scaled_dot_product_attention(q.to(at::kFloat), k.to(at::kFloat), v.to(at::kFloat),
-                                            mask, 0.0, causal)
-        .to(q.scalar_type());
-  }
-  return at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
-}
-
 }  // namespace
 
 ResidualAttentionBlock ResidualAttentionBlock::load(StateDict& weights, const std::string& prefix,
