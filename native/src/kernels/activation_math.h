@@ -69,6 +69,8 @@ typename Isa::Vec activate(Activation activation, typename Isa::Vec x) {
       return gelu<Isa>(x);
     case Activation::QuickGelu:
       return quick_gelu<Isa>(x);
+    case Activation::Relu:
+      return Isa::max(x, Isa::zero());
     case Activation::Identity:
       break;
   }

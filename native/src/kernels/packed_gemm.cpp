@@ -115,8 +115,6 @@ at::Tensor packed_linear(const at::Tensor& x_in, const PackedWeight& w, const at
   if (residual_in.defined()) {
     TORCH_CHECK(residual_in.sizes() == y.sizes(), "packed_linear: residual ", residual_in.sizes(),
                 " does not match the output ", y.sizes());
-    TORCH_CHECK(activation == Activation::Identity,
-                "packed_linear: an activation and a residual together are not supported");
     residual = residual_in.contiguous();
   }
   const int64_t rows = x.numel() / w.in, in = w.in, out = w.out;

@@ -42,8 +42,9 @@ bool can_pack(const at::Tensor& weight);
 
 PackedWeight pack_weight(const at::Tensor& weight);
 
-// x [..., in] -> activation(x·Wᵀ + bias) + residual, [..., out]. bias [out] and residual
-// [..., out] may be undefined; an activation and a residual together are refused (no layer has both).
+// x [..., in] -> activation(x·Wᵀ + bias + residual), [..., out]. bias [out] and residual
+// [..., out] may be undefined. (A transformer's residual layers have no activation; a ResNet's
+// last 1x1 convolution of a bottleneck adds the shortcut, then applies its ReLU.)
 at::Tensor packed_linear(const at::Tensor& x, const PackedWeight& weight, const at::Tensor& bias,
                          const at::Tensor& residual, Activation activation = Activation::Identity);
 

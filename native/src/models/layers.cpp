@@ -65,6 +65,8 @@ at::Tensor Linear::activated(const at::Tensor& x, Activation activation) const {
       return at::gelu_(y);
     case Activation::QuickGelu:
       return y.mul_(at::sigmoid(y * 1.702));
+    case Activation::Relu:
+      return y.relu_();
     case Activation::Identity:
       break;
   }

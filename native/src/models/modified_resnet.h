@@ -10,6 +10,7 @@
 
 #include "clip4j.h"
 #include "image_tower.h"
+#include "kernels/packed_gemm.h"
 #include "layers.h"
 #include "onednn_convolution.h"
 
@@ -21,19 +22,25 @@ namespace clip4j {
 // float32 whatever the model's precision.
 struct ConvBatchNorm {
   at::Tensor weight, bias;  // the folded convolution, plain layout (undefined once packed)
-  // float32 on the CPU: the same convolution on oneDNN, for channels-last inputs.
+  // float32 on the CPU, for channels-last inputs: the same convolution on oneDNN, or, for a 1x1
+  // one, as the matrix product it is on clip4j's GEMM kernels (gemm defined).
   onednn::PackedConvolution packed;
+  kernels::PackedWeight gemm;
   int64_t stride = 1, padding = 0;
   int64_t input_size = 0;  // the input's height and width at the model's image size
   static ConvBatchNorm load(StateDict& weights, const std::string& conv_weight,
                             const std::string& batch_norm, int64_t out, int64_t in, int64_t kernel,
                             int64_t input_size, int64_t stride = 1);
-  // Moves the weight to oneDNN, packed for each of these batch sizes.
+  // Moves the weight to the GEMM kernels (a 1x1 convolution, once for every batch size) or to
+  // oneDNN (packed for each of these batch sizes).
   void pack(const std::vector<int64_t>& batches);
   // conv(x), then max(0, ·) with relu.
   at::Tensor operator()(const at::Tensor& x, bool relu = false) const;
   // relu(conv(x) + residual).
   at::Tensor add_relu(const at::Tensor& x, const at::Tensor& residual) const;
+
+ private:
+  at::Tensor matrix_product(const at::Tensor& x, const at::Tensor& residual, bool relu) const;
 };
 
 class Bottleneck {
