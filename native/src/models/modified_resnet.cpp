@@ -180,7 +180,7 @@ at::Tensor ModifiedResNet::encode(const at::Tensor& pixels) const {
 
 void ModifiedResNet::prepare_batch_sizes(const std::vector<int64_t>& batches) {
   if (batches.empty() || !conv1_.weight.defined() || !conv1_.weight.device().is_cpu() ||
-      conv1_.weight.scalar_type() != at::kFloat || !onednn::fused_convolution_available()) {
+      !onednn::packs(conv1_.weight.scalar_type())) {
     return;
   }
   for (ConvBatchNorm* conv : {&conv1_, &conv2_, &conv3_}) conv->pack(batches);

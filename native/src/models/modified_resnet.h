@@ -22,8 +22,9 @@ namespace clip4j {
 // float32 whatever the model's precision.
 struct ConvBatchNorm {
   at::Tensor weight, bias;  // the folded convolution, plain layout (undefined once packed)
-  // float32 on the CPU, for channels-last inputs: the same convolution on oneDNN, or, for a 1x1
-  // one, as the matrix product it is on clip4j's GEMM kernels (gemm defined).
+  // On the CPU, for channels-last inputs: the same convolution on oneDNN (float32, or bfloat16
+  // where onednn::packs says so), or, for a float32 1x1 one, as the matrix product it is on
+  // clip4j's GEMM kernels (gemm defined).
   onednn::PackedConvolution packed;
   kernels::PackedWeight gemm;
   int64_t stride = 1, padding = 0;

@@ -45,6 +45,15 @@ bool fused_convolution_available() {
   return available;
 }
 
+bool packs(at::ScalarType type) {
+  if (type == at::kFloat) return fused_convolution_available();
+  static const bool bfloat16 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16") && fused_convolution_available();
+  }();
+  return type == at::kBFloat16 && bfloat16;
+}
+
 PackedConvolution::PackedConvolution(const at::Tensor& weight, at::Tensor bias, int64_t stride,
                                      int64_t input_size, const std::vector<int64_t>& batches)
     : bias_(std::move(bias)), stride_(stride), padding_(weight.size(2) / 2) {

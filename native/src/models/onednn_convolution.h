@@ -1,4 +1,4 @@
-// Float32 convolutions on the CPU through oneDNN's fused operators inside libtorch
+// Float32 and bfloat16 convolutions on the CPU through oneDNN's fused operators inside libtorch
 // (mkldnn::_convolution_pointwise, the ones torch.compile uses for CPU convolutions): channels-last
 // activations; the bias, a ReLU and a residual sum applied as the output is written; weights
 // packed once, at load, into the layout oneDNN picks for the input's shape. That layout depends
@@ -16,17 +16,21 @@ namespace clip4j::onednn {
 
 // Whether this libtorch has the fused operators (a libtorch built without oneDNN has not).
 bool fused_convolution_available();
+// Whether convolutions of this type are packed here: float32 wherever the operators are; bfloat16
+// where the CPU also has AVX512-BF16 (AMX CPUs have it; elsewhere oneDNN emulates it slowly).
+bool packs(at::ScalarType type);
 
 class PackedConvolution {
  public:
   PackedConvolution() = default;
-  // weight: [out, in, k, k] float32 (plain layout, padding k / 2); bias: [out]; input_size: the
-  // input's height (= width) at the model's image size. Packs the weight for each of `batches`.
+  // weight: [out, in, k, k] float32 or bfloat16 (plain layout, padding k / 2); bias: [out];
+  // input_size: the input's height (= width) at the model's image size. Packs the weight for each
+  // of `batches`.
   PackedConvolution(const at::Tensor& weight, at::Tensor bias, int64_t stride, int64_t input_size,
                     const std::vector<int64_t>& batches);
 
-  // x: [batch, in, h, w] float32, channels-last. conv(x) + bias, channels-last; with relu,
-  // max(0, ·) of it.
+  // x: [batch, in, h, w] of the weight's type, channels-last. conv(x) + bias, channels-last;
+  // with relu, max(0, ·) of it.
   at::Tensor operator()(const at::Tensor& x, bool relu) const;
   // relu(conv(x) + bias + residual); residual has the output's shape.
   at::Tensor add_relu(const at::Tensor& x, const at::Tensor& residual) const;
