@@ -28,8 +28,8 @@ struct Args {
   std::string graphs = "both";  // on, off or both
   double seconds = 3.0;         // timed per case, after warm-up
   int warmup = 20;              // calls per case before timing
-  std::string check_input;   // raw float32 pixels [n, 3, size, size] to embed once per mode
-  std::string check_output;  // their raw float32 embeddings; "-graphs"/"-eager" is appended
+  std::string check_input;      // raw float32 pixels [n, 3, size, size] to embed once per mode
+  std::string check_output;     // their raw float32 embeddings; "-graphs"/"-eager" is appended
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -235,8 +235,8 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
       "{\"runtime\":\"clip4j-native\",\"device\":\"%s\",\"precision\":\"%s\",\"graphs\":%s,"
       "\"batch\":%d,\"calls\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
       "\"max_ms\":%.4f,\"images_per_s_at_p50\":%.1f,\"load_s\":%.2f}\n",
-      args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false", batch,
-      millis.size(), p50, percentile(millis, 90), percentile(millis, 99),
+      args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false", batch, millis.size(),
+      p50, percentile(millis, 90), percentile(millis, 99),
       *std::max_element(millis.begin(), millis.end()), batch / (p50 / 1000.0), load_seconds);
   std::fflush(stdout);
 }

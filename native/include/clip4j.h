@@ -140,7 +140,7 @@ typedef struct clip4j_load_options {
   int32_t
       num_threads; /* intra-op CPU threads for the whole process; <= 0 keeps the current setting */
   int64_t max_image_pixels; /* decoded images larger than this are rejected; <= 0 means 2^27 */
-  int32_t cuda_graphs_off;  /* boolean: on a GPU, run the image tower eagerly, without CUDA graphs */
+  int32_t cuda_graphs_off; /* boolean: on a GPU, run the image tower eagerly, without CUDA graphs */
 } clip4j_load_options;
 
 typedef struct clip4j_model clip4j_model;

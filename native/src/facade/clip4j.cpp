@@ -151,8 +151,8 @@ clip4j_status clip4j_checkpoint_describe(const char* path, char* listing, size_t
     const clip4j::Checkpoint checkpoint = clip4j::read_checkpoint(path, /*shapes_only=*/true);
     std::string text = std::string("format\t") + clip4j::format_name(checkpoint.format) + "\n";
     for (const auto& [name, tensor] : checkpoint.tensors) {
-      text += "tensor\t" + escaped(name) + "\t" +
-              std::string(c10::toString(tensor.scalar_type())) + "\t";
+      text += "tensor\t" + escaped(name) + "\t" + std::string(c10::toString(tensor.scalar_type())) +
+              "\t";
       for (int64_t i = 0; i < tensor.dim(); i++) {
         if (i > 0) text += ',';
         text += std::to_string(tensor.size(i));

@@ -19,8 +19,8 @@ typename Isa::Vec exp_of(typename Isa::Vec x) {
   // what times_pow2 takes while those still come out.
   x = Isa::max(Isa::min(x, Isa::set1(89.0f)), Isa::set1(-104.0f));
   const Vec n = Isa::round(Isa::mul(x, Isa::set1(1.44269504088896341f)));  // x / ln 2
-  Vec r = Isa::fma(n, Isa::set1(-0.693359375f), x);                         // ln 2, high part
-  r = Isa::fma(n, Isa::set1(2.12194440e-4f), r);                            // and low part
+  Vec r = Isa::fma(n, Isa::set1(-0.693359375f), x);                        // ln 2, high part
+  r = Isa::fma(n, Isa::set1(2.12194440e-4f), r);                           // and low part
   Vec p = Isa::set1(1.0f / 5040);
   p = Isa::fma(p, r, Isa::set1(1.0f / 720));
   p = Isa::fma(p, r, Isa::set1(1.0f / 120));

@@ -34,7 +34,9 @@ struct Isa {
   static Vec min(Vec a, Vec b) { return _mm256_min_ps(a, b); }
   static Vec max(Vec a, Vec b) { return _mm256_max_ps(a, b); }
   static Vec abs(Vec a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
-  static Vec round(Vec a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static Vec round(Vec a) {
+    return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
   // a·2^n for integral n with -252 <= n <= 254: two factors 2^h·2^(n-h), each a float built from
   // its exponent bits, so results past float32's range come out as 0 or inf.
   static Vec times_pow2(Vec a, Vec n) {
@@ -47,10 +49,13 @@ struct Isa {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(e, _mm256_set1_epi32(127)), 23));
   }
   // `negative` where x's sign bit is set, else `other` (blendv picks by the sign bit).
-  static Vec where_negative(Vec x, Vec negative, Vec other) { return _mm256_blendv_ps(other, negative, x); }
+  static Vec where_negative(Vec x, Vec negative, Vec other) {
+    return _mm256_blendv_ps(other, negative, x);
+  }
   // Lanes below `columns` (none when columns <= 0, all when >= 8).
   static Mask mask(int columns) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(columns),
+                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   }
   static Vec masked_load(Mask m, const float* p) { return _mm256_maskload_ps(p, m); }
   static void masked_store(Mask m, float* p, Vec v) { _mm256_maskstore_ps(p, m, v); }

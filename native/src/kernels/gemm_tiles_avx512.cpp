@@ -39,12 +39,15 @@ struct Isa {
   static Vec min(Vec a, Vec b) { return _mm512_min_ps(a, b); }
   static Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
   static Vec abs(Vec a) { return _mm512_abs_ps(a); }
-  static Vec round(Vec a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static Vec round(Vec a) {
+    return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
   // a·2^n for integral n.
   static Vec times_pow2(Vec a, Vec n) { return _mm512_scalef_ps(a, n); }
   // `negative` where x < 0, else `other`.
   static Vec where_negative(Vec x, Vec negative, Vec other) {
-    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), other, negative);
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), other,
+                                negative);
   }
   // The first `columns` lanes (none when columns <= 0, all when >= 16).
   static Mask mask(int columns) {

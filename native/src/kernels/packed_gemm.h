@@ -6,10 +6,11 @@
 // cores collapse when anything else runs. These kernels read the weight in column panels laid out
 // once at load, split the work over libtorch's own OpenMP threads, and add the bias and the
 // residual (or apply the MLP's activation) in the same pass; oneDNN's f32 micro-kernel inside
-// libtorch measured ~110 GFLOP/s on the same products. See the README's Speed section for the figures.
+// libtorch measured ~110 GFLOP/s on the same products. See the README's Speed section for the
+// figures.
 //
-// Two builds of one micro-kernel (gemm_tile_template.h): AVX-512 and AVX2+FMA, picked at load from CPUID;
-// on other CPUs, or with CLIP4J_CPU_GEMM=libtorch, layers keep at::linear.
+// Two builds of one micro-kernel (gemm_tile_template.h): AVX-512 and AVX2+FMA, picked at load from
+// CPUID; on other CPUs, or with CLIP4J_CPU_GEMM=libtorch, layers keep at::linear.
 #pragma once
 
 #include <ATen/Tensor.h>

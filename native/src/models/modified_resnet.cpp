@@ -39,9 +39,8 @@ void ConvBatchNorm::pack(const std::vector<int64_t>& batches) {
   // has 36 of them. On oneDNN's operator each call also paid ~0.1 ms of set-up around the
   // primitive (descriptors, caches, scratchpad; 55 calls a forward); the GEMM kernels have none,
   // and need no packing per batch size.
-  const at::Tensor matrix = weight.size(2) == 1 && weight.size(3) == 1 && stride == 1
-                                ? weight.flatten(1)
-                                : at::Tensor();
+  const at::Tensor matrix =
+      weight.size(2) == 1 && weight.size(3) == 1 && stride == 1 ? weight.flatten(1) : at::Tensor();
   if (matrix.defined() && kernels::can_pack(matrix)) {
     gemm = kernels::pack_weight(matrix);
   } else {
@@ -54,10 +53,10 @@ void ConvBatchNorm::pack(const std::vector<int64_t>& batches) {
 // and the product's [N, H, W, out] is again channels-last [N, out, H, W].
 at::Tensor ConvBatchNorm::matrix_product(const at::Tensor& x, const at::Tensor& residual,
                                          bool relu) const {
-  const at::Tensor y = kernels::packed_linear(
-      x.permute({0, 2, 3, 1}), gemm, bias,
-      residual.defined() ? residual.permute({0, 2, 3, 1}) : residual,
-      relu ? Activation::Relu : Activation::Identity);
+  const at::Tensor y =
+      kernels::packed_linear(x.permute({0, 2, 3, 1}), gemm, bias,
+                             residual.defined() ? residual.permute({0, 2, 3, 1}) : residual,
+                             relu ? Activation::Relu : Activation::Identity);
   return y.permute({0, 3, 1, 2});
 }
 

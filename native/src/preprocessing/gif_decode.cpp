@@ -236,8 +236,8 @@ DecodedImage decode_gif(const uint8_t* data, size_t size, int64_t max_pixels) {
   const int code_bits = in.byte();
   if (code_bits < 0) throw BadImage("truncated GIF: the data ends before the first image's data");
 
-  const Frame frame{int(le16(descriptor)),     int(le16(descriptor + 2)),
-                    int(le16(descriptor + 4)), int(le16(descriptor + 6)),
+  const Frame frame{int(le16(descriptor)),       int(le16(descriptor + 2)),
+                    int(le16(descriptor + 4)),   int(le16(descriptor + 6)),
                     (descriptor[8] & 0x40) != 0, code_bits};
   if (frame.width == 0 || frame.height == 0) {
     throw BadImage("corrupt GIF: the first image is empty (" + std::to_string(frame.width) + "x" +

@@ -76,13 +76,12 @@ DecodedImage decode_image(const uint8_t* data, size_t size, int64_t max_pixels) 
     throw BadImage(refusal + " (Pillow refuses it)");
   }
   // Pillow reads a PNG whose IEND chunk is missing; libpng needs it.
-  const std::vector<uint8_t> restored = format == ImageFormat::Png
-                                            ? png_with_end_restored(data, size)
-                                            : std::vector<uint8_t>();
-  const cv::Mat encoded = restored.empty()
-                              ? cv::Mat(1, int(size), CV_8UC1, const_cast<uint8_t*>(data))
-                              : cv::Mat(1, int(restored.size()), CV_8UC1,
-                                        const_cast<uint8_t*>(restored.data()));
+  const std::vector<uint8_t> restored =
+      format == ImageFormat::Png ? png_with_end_restored(data, size) : std::vector<uint8_t>();
+  const cv::Mat encoded =
+      restored.empty()
+          ? cv::Mat(1, int(size), CV_8UC1, const_cast<uint8_t*>(data))
+          : cv::Mat(1, int(restored.size()), CV_8UC1, const_cast<uint8_t*>(restored.data()));
   cv::Mat decoded;
   try {
     decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);

@@ -67,8 +67,8 @@ std::string tiff_reason(const uint8_t* d, size_t size) {
     end = std::max(end, offsets[i] + lengths[i]);
   }
   if (end > int64_t(size)) {
-    return "truncated TIFF: its image data runs to byte " + std::to_string(end) + ", the data has " +
-           std::to_string(size);
+    return "truncated TIFF: its image data runs to byte " + std::to_string(end) +
+           ", the data has " + std::to_string(size);
   }
   return std::string("corrupt TIFF") + kUndecoded;
 }

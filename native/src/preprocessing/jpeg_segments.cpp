@@ -37,8 +37,8 @@ JpegSegments jpeg_segments(const uint8_t* d, size_t size) {
     i += 2 + length;
   }
   out.cut_off = true;
-  out.problem = "the data ends inside its headers, before the image data (" +
-                std::to_string(size) + " bytes)";
+  out.problem = "the data ends inside its headers, before the image data (" + std::to_string(size) +
+                " bytes)";
   return out;
 }
 

@@ -114,9 +114,8 @@ __attribute__((target_clones("avx2", "default"))) void resample_rows(const Image
 // Output rows are independent: spread over libtorch's threads (serially inside a parallel loop,
 // as when several images are preprocessed at once).
 void resample_vertical(const Image8& in, Image8& out, const Coefficients& c) {
-  at::parallel_for(0, out.height, kRowsPerTask, [&](int64_t first, int64_t last) {
-    resample_rows(in, out, c, first, last);
-  });
+  at::parallel_for(0, out.height, kRowsPerTask,
+                   [&](int64_t first, int64_t last) { resample_rows(in, out, c, first, last); });
 }
 
 // Rows [first_row, first_row + rows) of `in`, transposed: pixel (x, y) goes to (y, x).

@@ -35,8 +35,8 @@ std::string jpeg_refusal(const uint8_t* d, size_t size) {
     return "";
   }
   const uint8_t frame_marker = d[segments.frame + 1];
-  const bool progressive = frame_marker == 0xC2 || frame_marker == 0xC6 ||
-                           frame_marker == 0xCA || frame_marker == 0xCE;
+  const bool progressive =
+      frame_marker == 0xC2 || frame_marker == 0xC6 || frame_marker == 0xCA || frame_marker == 0xCE;
   // libjpeg's test: a first scan that holds fewer components than the frame, or progression.
   const bool multiple_scans = progressive || d[segments.scan + 4] < d[segments.frame + 9];
   size_t i = segments.scan + 2 + be16(d + segments.scan + 2);

@@ -57,8 +57,9 @@ PngChunks png_chunks(const uint8_t* d, size_t size, bool until_image_data) {
     }
     if (left < 12 || left - 12 < be32(d + at)) {
       out.end = PngChunks::End::InsideChunk;
-      out.problem = "the data ends inside " + (type.empty() ? "a chunk header" : "the " + type + " chunk") +
-                    " (" + std::to_string(size) + " bytes)";
+      out.problem = "the data ends inside " +
+                    (type.empty() ? "a chunk header" : "the " + type + " chunk") + " (" +
+                    std::to_string(size) + " bytes)";
       return out;
     }
     const size_t length = be32(d + at);

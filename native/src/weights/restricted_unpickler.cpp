@@ -28,7 +28,8 @@ const std::map<std::string, at::ScalarType>& storage_types() {
 
 // TorchScript's pickler wraps typed containers in these; each returns its first argument.
 bool is_torchscript_identity(const std::string& name) {
-  return name == "torch.jit._pickle.restore_type_tag" || name == "torch.jit._pickle.build_intlist" ||
+  return name == "torch.jit._pickle.restore_type_tag" ||
+         name == "torch.jit._pickle.build_intlist" ||
          name == "torch.jit._pickle.build_tensorlist" ||
          name == "torch.jit._pickle.build_doublelist" || name == "torch.jit._pickle.build_boollist";
 }

@@ -61,7 +61,7 @@ struct Entry {
 TensorMap read_safetensors(const std::string& path, bool shapes_only) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("cannot open " + path + ": " + std::strerror(errno));
-  struct stat st {};
+  struct stat st{};
   if (fstat(fd, &st) != 0) {
     close(fd);
     throw IoError("cannot stat " + path);
@@ -145,7 +145,8 @@ TensorMap read_safetensors(const std::string& path, bool shapes_only) {
   TensorMap tensors;
   for (const Entry& e : entries) {
     if (shapes_only) {
-      tensors.emplace(e.name, at::empty(e.shape, at::TensorOptions().dtype(e.dtype).device(at::kMeta)));
+      tensors.emplace(e.name,
+                      at::empty(e.shape, at::TensorOptions().dtype(e.dtype).device(at::kMeta)));
       continue;
     }
     at::Tensor t = at::empty(e.shape, at::TensorOptions().dtype(e.dtype));

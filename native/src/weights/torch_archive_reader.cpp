@@ -73,7 +73,8 @@ Checkpoint read_torch_archive(const std::string& path, bool shapes_only) {
                               std::to_string(bytes) + " bytes, " + std::to_string(needed) +
                               " needed");
       }
-      if (shapes_only) return at::empty({numel}, at::TensorOptions().dtype(dtype).device(at::kMeta));
+      if (shapes_only)
+        return at::empty({numel}, at::TensorOptions().dtype(dtype).device(at::kMeta));
       at::Tensor storage = at::empty({numel}, at::TensorOptions().dtype(dtype));
       if (bytes == needed) {
         if (needed > 0) reader.getRecord(record, storage.data_ptr(), needed);
@@ -86,12 +87,14 @@ Checkpoint read_torch_archive(const std::string& path, bool shapes_only) {
     };
     // torch.jit.save archives carry constants.pkl (and code/, which is never read).
     const bool torchscript = reader.hasRecord("constants.pkl");
-    Checkpoint checkpoint{torchscript ? CheckpointFormat::TorchScript : CheckpointFormat::TorchSave, {}};
+    Checkpoint checkpoint{torchscript ? CheckpointFormat::TorchScript : CheckpointFormat::TorchSave,
+                          {}};
     const ValuePtr root =
         pickle::unpickle(pickle_bytes.data(), pickle_bytes.size(), load_storage,
                          torchscript ? pickle::Dialect::TorchScript : pickle::Dialect::StateDict);
     if (torchscript) {
-      if (root->kind != Value::Kind::Object) throw CheckpointError("TorchScript archive holds no module");
+      if (root->kind != Value::Kind::Object)
+        throw CheckpointError("TorchScript archive holds no module");
       flatten(root, "", checkpoint.tensors);
     } else {
       collect(root, checkpoint.tensors);
@@ -105,9 +108,12 @@ Checkpoint read_torch_archive(const std::string& path, bool shapes_only) {
 
 const char* format_name(CheckpointFormat format) {
   switch (format) {
-    case CheckpointFormat::Safetensors: return "safetensors";
-    case CheckpointFormat::TorchSave: return "torch.save";
-    case CheckpointFormat::TorchScript: return "torchscript";
+    case CheckpointFormat::Safetensors:
+      return "safetensors";
+    case CheckpointFormat::TorchSave:
+      return "torch.save";
+    case CheckpointFormat::TorchScript:
+      return "torchscript";
   }
   return "unknown";
 }

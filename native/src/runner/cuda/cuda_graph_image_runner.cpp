@@ -197,7 +197,7 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
       bucket.output = output;
       bucket.graph = std::move(graph);
     } catch (const std::exception& e) {
-      (void)cudaGetLastError();  // clear a sticky capture error so later calls work
+      (void)cudaGetLastError();        // clear a sticky capture error so later calls work
       if (is_out_of_memory(e)) throw;  // no graph kept: the next call of this size tries again
       bucket.eager = true;
     }
