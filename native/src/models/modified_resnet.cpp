@@ -168,7 +168,7 @@ at::Tensor ModifiedResNet::attention_pool(const at::Tensor& features) const {
 }
 
 at::Tensor ModifiedResNet::encode(const at::Tensor& pixels) const {
-  // On oneDNN the activations stay channels-last from the stem to the attention pool, where
+  // Packed, the activations stay channels-last from the stem to the attention pool, where
   // [batch, channels, h, w] flattened and transposed is then [batch, hw, channels], contiguous.
   at::Tensor x = packed_ ? pixels.contiguous(at::MemoryFormat::ChannelsLast) : pixels;
   x = conv3_(conv2_(conv1_(x, true), true), true);

@@ -67,7 +67,8 @@ class ModifiedResNet : public ImageTower {
   void count_linear_layers(LinearLayerCount& count) const override;
   // The first stage's output: 4 x width channels at a quarter of the image size.
   int64_t largest_activation_per_image() const override;
-  // float32 on the CPU: every convolution moves to oneDNN, its weight packed per batch size.
+  // On the CPU, where onednn::packs the weights' type: every convolution is packed
+  // (ConvBatchNorm::pack) and the activations become channels-last.
   void prepare_batch_sizes(const std::vector<int64_t>& batches) override;
   bool any_batch_size_runs_fast() const override { return !packed_; }
 
@@ -76,7 +77,7 @@ class ModifiedResNet : public ImageTower {
 
   int64_t heads_ = 0;
   int64_t width_ = 0, image_size_ = 0;
-  bool packed_ = false;  // the convolutions run on oneDNN, activations channels-last
+  bool packed_ = false;  // the convolutions are packed, the activations channels-last
   ConvBatchNorm conv1_, conv2_, conv3_;
   std::vector<Bottleneck> blocks_;
   at::Tensor positional_embedding_;

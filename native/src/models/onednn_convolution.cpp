@@ -28,6 +28,12 @@ std::optional<c10::OperatorHandle> find(const char* overload) {
   return find_operator("mkldnn::_convolution_pointwise", overload);
 }
 
+// Whether this libtorch has the fused operators (a libtorch built without oneDNN has not).
+bool fused_convolution_available() {
+  static const bool available = find("").has_value() && find("binary").has_value();
+  return available;
+}
+
 const c10::TypedOperatorHandle<Unary>& unary() {
   static const auto op = find("")->typed<Unary>();
   return op;
@@ -40,18 +46,9 @@ const c10::TypedOperatorHandle<Binary>& binary() {
 
 }  // namespace
 
-bool fused_convolution_available() {
-  static const bool available = find("").has_value() && find("binary").has_value();
-  return available;
-}
-
 bool packs(at::ScalarType type) {
-  if (type == at::kFloat) return fused_convolution_available();
-  static const bool bfloat16 = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bf16") && fused_convolution_available();
-  }();
-  return type == at::kBFloat16 && bfloat16;
+  return fused_convolution_available() &&
+         (type == at::kFloat || (type == at::kBFloat16 && cpu_has_bf16()));
 }
 
 PackedConvolution::PackedConvolution(const at::Tensor& weight, at::Tensor bias, int64_t stride,

@@ -14,10 +14,9 @@
 
 namespace clip4j::onednn {
 
-// Whether this libtorch has the fused operators (a libtorch built without oneDNN has not).
-bool fused_convolution_available();
-// Whether convolutions of this type are packed here: float32 wherever the operators are; bfloat16
-// where the CPU also has AVX512-BF16 (AMX CPUs have it; elsewhere oneDNN emulates it slowly).
+// Whether convolutions of this type are packed here: float32 wherever libtorch has the fused
+// operators (a libtorch built without oneDNN has not); bfloat16 where the CPU also has
+// AVX512-BF16 (onednn_operator.h).
 bool packs(at::ScalarType type);
 
 class PackedConvolution {

@@ -26,9 +26,7 @@ std::optional<at::Tensor> optional(const at::Tensor& t) {
 
 bool PackedLinear::packs(const at::Tensor& weight) {
   static const bool available = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bf16") &&
-           find_operator("mkldnn::_reorder_linear_weight") &&
+    return cpu_has_bf16() && find_operator("mkldnn::_reorder_linear_weight") &&
            find_operator("mkldnn::_linear_pointwise") &&
            find_operator("mkldnn::_linear_pointwise", "binary");
   }();

@@ -17,4 +17,14 @@ inline std::optional<c10::OperatorHandle> find_operator(const char* name,
   return c10::Dispatcher::singleton().findSchema({name, overload});
 }
 
+// Whether this CPU runs oneDNN's bfloat16 primitives natively (AVX512-BF16; AMX CPUs have it).
+// Elsewhere oneDNN emulates bfloat16, slower than the unpacked paths.
+inline bool cpu_has_bf16() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16") != 0;
+  }();
+  return has;
+}
+
 }  // namespace clip4j::onednn
