@@ -70,7 +70,9 @@ typename Isa::Vec activate(Activation activation, typename Isa::Vec x) {
     case Activation::QuickGelu:
       return quick_gelu<Isa>(x);
     case Activation::Relu:
-      return Isa::max(x, Isa::zero());
+      // x second: x86's max returns its second operand when either is NaN, so NaN stays NaN
+      // (as torch.relu keeps it) instead of becoming 0.
+      return Isa::max(Isa::zero(), x);
     case Activation::Identity:
       break;
   }
