@@ -31,7 +31,8 @@ typedef enum clip4j_status {
   CLIP4J_BAD_IMAGE = 5,        /* bytes that do not decode to an image */
   CLIP4J_OUT_OF_MEMORY = 6,    /* host or device memory exhausted */
   CLIP4J_DEVICE_ERROR = 7,     /* CUDA or other device failure */
-  CLIP4J_INTERNAL = 8          /* anything else: a bug, please report it */
+  CLIP4J_INTERNAL = 8,         /* anything else: a bug, please report it */
+  CLIP4J_NUMERIC_OVERFLOW = 9  /* an embedding came out NaN or infinite (fp16 overflow) */
 } clip4j_status;
 
 typedef enum clip4j_activation { CLIP4J_GELU = 0, CLIP4J_QUICK_GELU = 1 } clip4j_activation;

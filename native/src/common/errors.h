@@ -21,6 +21,12 @@ struct Unsupported : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A result came out NaN or infinite from finite weights and inputs: the activations overflowed
+// the model's precision (float16 stops at 65504).
+struct NumericOverflow : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // The caller passed something invalid.
 struct InvalidArgument : std::invalid_argument {
   using std::invalid_argument::invalid_argument;

@@ -54,6 +54,9 @@ clip4j_status guarded(char* error, size_t capacity, Body&& body) {
   } catch (const clip4j::BadImage& e) {
     write_error(error, capacity, e.what());
     return CLIP4J_BAD_IMAGE;
+  } catch (const clip4j::NumericOverflow& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_NUMERIC_OVERFLOW;
   } catch (const c10::OutOfMemoryError& e) {
     write_error(error, capacity, e.what_without_backtrace());
     return CLIP4J_OUT_OF_MEMORY;

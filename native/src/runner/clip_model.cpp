@@ -11,6 +11,7 @@
 #include <exception>
 
 #include "common/errors.h"
+#include "common/finite_values.h"
 #include "kernels/packed_gemm.h"
 #include "models/modified_resnet.h"
 #include "models/vision_transformer.h"
@@ -185,6 +186,18 @@ void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_len
   }
   at::NoTF32Guard exact;  // fp32 means fp32 on a GPU too
   write_embeddings(text_tower_.encode(ids.to(options_.device())), normalize, out);
+  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
+}
+
+std::string ClipModel::precision_name() const {
+  switch (options_.dtype().toScalarType()) {
+    case at::kHalf:
+      return "fp16";
+    case at::kBFloat16:
+      return "bf16";
+    default:
+      return "fp32";
+  }
 }
 
 ImageBatchRunner& ClipModel::image_runner() const {
@@ -192,18 +205,22 @@ ImageBatchRunner& ClipModel::image_runner() const {
   return *host_runner_;
 }
 
+// A caller's pixels are checked on the way in: a NaN would not always survive the forward pass.
 void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, float* out) const {
-  if (!device_runner_) {
-    host_runner_->run_pixels(pixels, batch, normalize, out);
-    return;
-  }
   const int64_t stride = pixels_per_image();
-  device_runner_->run(
-      batch,
-      [&](float* staging, int first, int count) {
-        std::memcpy(staging, pixels + first * stride, sizeof(float) * count * stride);
-      },
-      normalize, out);
+  if (!device_runner_) {
+    require_finite_pixels(pixels, 0, batch, stride);
+    host_runner_->run_pixels(pixels, batch, normalize, out);
+  } else {
+    device_runner_->run(
+        batch,
+        [&](float* staging, int first, int count) {
+          const int64_t at = copy_checking_finite(staging, pixels + first * stride, count * stride);
+          if (at >= 0) require_finite_pixels(pixels + first * stride, first, count, stride);
+        },
+        normalize, out);
+  }
+  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
 }
 
 void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int batch,
@@ -214,6 +231,7 @@ void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int 
         preprocess_encoded_range(data, offsets, first, count, pixels);
       },
       normalize, out);
+  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
 }
 
 void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
@@ -224,6 +242,7 @@ void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int
         preprocess_rgb_range(rgb, offsets, widths, heights, first, count, pixels);
       },
       normalize, out);
+  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
 }
 
 // Runs `one(i)` for images i = first .. first + count - 1 on libtorch's thread pool: decoding and

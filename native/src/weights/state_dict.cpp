@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/errors.h"
+#include "common/finite_values.h"
 
 namespace clip4j {
 namespace {
@@ -15,6 +16,19 @@ std::string shape_string(at::IntArrayRef shape) {
   for (size_t i = 0; i < shape.size(); i++) out << (i ? ", " : "") << shape[i];
   out << ']';
   return out.str();
+}
+
+std::string dtype_name(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    case at::kFloat:
+      return "float32";
+    default:
+      return c10::toString(dtype);
+  }
 }
 
 std::string join(const std::vector<std::string>& items, size_t limit = 10) {
@@ -64,7 +78,20 @@ at::Tensor StateDict::take_as(const std::string& name, const std::vector<int64_t
   }
   parameter_count_ += stored.numel();
   const auto dtype = keep_fp32 ? at::kFloat : options_.dtype().toScalarType();
-  return stored.to(options_.device(), dtype, /*non_blocking=*/false, /*copy=*/true).contiguous();
+  at::Tensor weight =
+      stored.to(options_.device(), dtype, /*non_blocking=*/false, /*copy=*/true).contiguous();
+  // A NaN or infinite weight (a diverged run, a damaged file) would not always give a NaN
+  // embedding: oneDNN's fused ReLU turns NaN into 0, and the answer comes out finite and wrong.
+  // Checked after the conversion, which can itself overflow (float16 stops at 65504).
+  if (!all_finite(weight)) {
+    const int64_t bad = stored.numel() - at::isfinite(stored).sum().item<int64_t>();
+    non_finite_.push_back(bad > 0 ? name + " (" + std::to_string(bad) + " of " +
+                                        std::to_string(stored.numel()) + " values)"
+                                  : name + " (finite as stored, beyond " + dtype_name(dtype) +
+                                        "'s range once converted)");
+    return at::Tensor();
+  }
+  return weight;
 }
 
 void StateDict::finish() const {
@@ -72,12 +99,17 @@ void StateDict::finish() const {
   for (const auto& [name, tensor] : tensors_) {
     if (!used_.count(name)) unexpected.push_back(name);
   }
-  if (missing_.empty() && misshaped_.empty() && unexpected.empty()) return;
+  if (missing_.empty() && misshaped_.empty() && non_finite_.empty() && unexpected.empty()) return;
   std::ostringstream message;
-  message << "checkpoint does not fit the architecture:";
+  const bool fits = missing_.empty() && misshaped_.empty() && unexpected.empty();
+  message << (fits ? "checkpoint holds weights that are not finite:"
+                   : "checkpoint does not fit the architecture:");
   if (!missing_.empty())
     message << " missing " << missing_.size() << " tensors (" << join(missing_) << ");";
   if (!misshaped_.empty()) message << " wrong shape or dtype (" << join(misshaped_) << ");";
+  if (!non_finite_.empty())
+    message << " NaN or infinity in " << non_finite_.size() << " tensors (" << join(non_finite_)
+            << ");";
   if (!unexpected.empty()) {
     message << " " << unexpected.size() << " unexpected tensors (" << join(unexpected) << ");";
   }

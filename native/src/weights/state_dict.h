@@ -44,7 +44,7 @@ class StateDict {
     }
   }
 
-  // Throws CheckpointError listing missing, mis-shaped and unexpected tensors, if any.
+  // Throws CheckpointError listing missing, mis-shaped, non-finite and unexpected tensors, if any.
   void finish() const;
 
   int64_t parameter_count() const { return parameter_count_; }
@@ -58,6 +58,7 @@ class StateDict {
   std::set<std::string> used_;
   std::vector<std::string> missing_;
   std::vector<std::string> misshaped_;
+  std::vector<std::string> non_finite_;
   int64_t parameter_count_ = 0;
 };
 

@@ -241,7 +241,8 @@ public final class ClipModel implements AutoCloseable {
   public List<float[]> embedPixels(List<float[]> pixels) {
     requireNonEmpty(pixels, "pixels");
     int size = 3 * info.imageSize() * info.imageSize();
-    for (float[] p : pixels) {
+    for (int i = 0; i < pixels.size(); i++) {
+      float[] p = pixels.get(i);
       if (p == null || p.length != size) {
         throw new IllegalArgumentException(
             "each pixel tensor must hold 3 x "
@@ -249,6 +250,20 @@ public final class ClipModel implements AutoCloseable {
                 + " x "
                 + info.imageSize()
                 + " floats");
+      }
+      // A NaN does not always survive the forward pass (a fused ReLU makes it 0): the embedding
+      // would come out finite and wrong. The native side checks too, for its C callers.
+      for (int j = 0; j < size; j++) {
+        if (!Float.isFinite(p[j])) {
+          throw new IllegalArgumentException(
+              "pixel tensor "
+                  + i
+                  + " holds "
+                  + p[j]
+                  + " at index "
+                  + j
+                  + ": pixels must be finite");
+        }
       }
     }
     return inBatches(

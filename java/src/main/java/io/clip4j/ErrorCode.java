@@ -17,7 +17,13 @@ public enum ErrorCode {
   /** A CUDA or other device failure. */
   DEVICE_ERROR(7),
   /** An unexpected native failure: a bug. */
-  INTERNAL(8);
+  INTERNAL(8),
+  /**
+   * An embedding came out NaN or infinite although the weights and inputs are finite: the
+   * activations overflowed the model's precision (float16 stops at 65504). Run the model in bf16 or
+   * fp32.
+   */
+  NUMERIC_OVERFLOW(9);
 
   private final int status;
 

@@ -46,8 +46,14 @@ import org.junit.jupiter.api.Tag;
 class CheckpointFuzzTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ARCH = Fixtures.path("vit-tiny/open_clip_config.json").toString();
+  // NUMERIC_OVERFLOW: finite but huge weights (a float64 1e300 fits no float32; 1e30 does, and
+  // overflows the activations) give an embedding that is not finite, which is refused.
   private static final Set<ErrorCode> CLEAN_FAILURES =
-      Set.of(ErrorCode.BAD_CHECKPOINT, ErrorCode.INVALID_ARGUMENT, ErrorCode.UNSUPPORTED);
+      Set.of(
+          ErrorCode.BAD_CHECKPOINT,
+          ErrorCode.INVALID_ARGUMENT,
+          ErrorCode.UNSUPPORTED,
+          ErrorCode.NUMERIC_OVERFLOW);
   private static final String[] DTYPES = {
     "F32", "F16", "BF16", "F64", "I64", "I32", "I16", "I8", "U8", "BOOL", "F8_E4M3", "Q4", ""
   };

@@ -1,0 +1,119 @@
+#include "common/finite_values.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "common/errors.h"
+
+namespace clip4j {
+namespace {
+
+constexpr int64_t kBlock = 4096;  // values per block: one early exit per block
+
+// With the exponent field masked out, adding its lowest bit carries into the sign bit only when
+// the field is all ones (infinity or NaN). OR-ing those sums is a loop of ands, adds and ors,
+// which the compiler vectorizes even for plain SSE2.
+// The values are read as Bits with memcpy (no aliasing questions; it compiles to plain loads).
+template <typename Bits>
+bool block_all_finite(const void* data, int64_t count, Bits exponent) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  const Bits lowest = exponent & Bits(-exponent);
+  Bits carried = 0;
+  for (int64_t i = 0; i < count; i++) {
+    Bits value;
+    std::memcpy(&value, bytes + i * sizeof(Bits), sizeof(Bits));
+    carried |= Bits((value & exponent) + lowest);
+  }
+  return (carried & Bits(Bits(1) << (sizeof(Bits) * 8 - 1))) == 0;
+}
+
+template <typename Bits>
+bool all_finite_bits(const void* data, int64_t count, Bits exponent) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (int64_t start = 0; start < count; start += kBlock) {
+    const int64_t n = std::min(kBlock, count - start);
+    if (!block_all_finite<Bits>(bytes + start * sizeof(Bits), n, exponent)) return false;
+  }
+  return true;
+}
+
+bool block_all_finite(const float* values, int64_t count) {
+  static_assert(sizeof(float) == sizeof(uint32_t));
+  return block_all_finite<uint32_t>(values, count, 0x7f800000u);
+}
+
+int64_t first_in_block(const float* values, int64_t count) {
+  for (int64_t i = 0; i < count; i++) {
+    if (!std::isfinite(values[i])) return i;
+  }
+  return -1;
+}
+
+std::string describe(float value) {
+  return std::isnan(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
+}
+
+}  // namespace
+
+bool all_finite(const at::Tensor& tensor) {
+  if (!tensor.device().is_cpu() || !tensor.is_contiguous()) {
+    return at::isfinite(tensor).all().item<bool>();
+  }
+  switch (tensor.scalar_type()) {
+    case at::kFloat:
+      return all_finite_bits<uint32_t>(tensor.const_data_ptr(), tensor.numel(), 0x7f800000u);
+    case at::kHalf:
+      return all_finite_bits<uint16_t>(tensor.const_data_ptr(), tensor.numel(), 0x7c00);
+    case at::kBFloat16:
+      return all_finite_bits<uint16_t>(tensor.const_data_ptr(), tensor.numel(), 0x7f80);
+    default:
+      return at::isfinite(tensor).all().item<bool>();
+  }
+}
+
+int64_t find_non_finite(const float* values, int64_t count) {
+  for (int64_t start = 0; start < count; start += kBlock) {
+    const int64_t n = std::min(kBlock, count - start);
+    if (!block_all_finite(values + start, n)) {
+      return start + first_in_block(values + start, n);
+    }
+  }
+  return -1;
+}
+
+int64_t copy_checking_finite(float* dst, const float* src, int64_t count) {
+  int64_t found = -1;
+  for (int64_t start = 0; start < count; start += kBlock) {
+    const int64_t n = std::min(kBlock, count - start);
+    std::memcpy(dst + start, src + start, sizeof(float) * n);
+    // The block is in L1 now: checking it costs no second trip to memory.
+    if (found < 0 && !block_all_finite(dst + start, n)) {
+      found = start + first_in_block(dst + start, n);
+    }
+  }
+  return found;
+}
+
+void require_finite_pixels(const float* pixels, int64_t first, int64_t count, int64_t per_image) {
+  const int64_t at = find_non_finite(pixels, count * per_image);
+  if (at >= 0) {
+    throw InvalidArgument("pixels of image " + std::to_string(first + at / per_image) + " hold " +
+                          describe(pixels[at]) + " at value " + std::to_string(at % per_image) +
+                          ": preprocessed pixels must be finite");
+  }
+}
+
+void require_finite_embeddings(const float* out, int64_t batch, int64_t dim,
+                               const std::string& precision) {
+  const int64_t at = find_non_finite(out, batch * dim);
+  if (at >= 0) {
+    throw NumericOverflow("the embedding of input " + std::to_string(at / dim) + " came out " +
+                          describe(out[at]) + ": the activations overflowed in " + precision +
+                          " (float16 stops at 65504); run this model in bf16 or fp32");
+  }
+}
+
+}  // namespace clip4j
