@@ -18,11 +18,9 @@ class ImageTower {
   virtual void count_linear_layers(LinearLayerCount& count) const = 0;
   // Elements in the largest intermediate tensor per image: what sizes a batch's working memory.
   virtual int64_t largest_activation_per_image() const = 0;
-  // The CPU runner names, at load, the batch sizes it will run: a tower whose kernels are
-  // prepared per batch size prepares them here.
+  // The CPU runner names, at load, every batch size it will run: a tower whose kernels are
+  // prepared per batch size prepares them here (another size still runs, correctly but slowly).
   virtual void prepare_batch_sizes(const std::vector<int64_t>& batches) { (void)batches; }
-  // False when only the prepared batch sizes run at full speed (any size still runs correctly).
-  virtual bool any_batch_size_runs_fast() const { return true; }
 };
 
 }  // namespace clip4j

@@ -70,7 +70,6 @@ class ModifiedResNet : public ImageTower {
   // On the CPU, where onednn::packs the weights' type: every convolution is packed
   // (ConvBatchNorm::pack) and the activations become channels-last.
   void prepare_batch_sizes(const std::vector<int64_t>& batches) override;
-  bool any_batch_size_runs_fast() const override { return !packed_; }
 
  private:
   at::Tensor attention_pool(const at::Tensor& features) const;

@@ -2,14 +2,36 @@
 
 #include <ATen/ATen.h>
 
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
 
 #include "models/onednn_operator.h"
 
+// libtorch's accessors for an MKLDNN tensor's buffer (ATen/native/mkldnn/MKLDNNCommon.h, which the
+// wheel does not ship; libtorch_cpu exports them for AOTInductor). Weak: where they are missing,
+// packs are simply not shared.
+namespace at::native {
+__attribute__((weak, visibility("default"))) void* data_ptr_from_mkldnn(const at::Tensor& tensor);
+__attribute__((weak, visibility("default"))) int64_t nbytes_from_mkldnn(const at::Tensor& tensor);
+}  // namespace at::native
+
 namespace clip4j::onednn {
 namespace {
+
+// Whether two packs of one weight hold the same bytes, i.e. oneDNN chose one layout for both batch
+// sizes. Sharing a pack is correct either way (it carries its own layout; a call wanting another
+// one re-packs it), so this only decides memory and speed.
+bool same_bytes(const at::Tensor& a, const at::Tensor& b) {
+  if (at::native::data_ptr_from_mkldnn == nullptr || at::native::nbytes_from_mkldnn == nullptr) {
+    return false;
+  }
+  const int64_t bytes = at::native::nbytes_from_mkldnn(a);
+  return bytes == at::native::nbytes_from_mkldnn(b) &&
+         std::memcmp(at::native::data_ptr_from_mkldnn(a), at::native::data_ptr_from_mkldnn(b),
+                     bytes) == 0;
+}
 
 // mkldnn::_convolution_pointwise(X, W, B?, padding, stride, dilation, groups, attr, scalars,
 // algorithm)
@@ -56,9 +78,18 @@ PackedConvolution::PackedConvolution(const at::Tensor& weight, at::Tensor bias, 
     : bias_(std::move(bias)), stride_(stride), padding_(weight.size(2) / 2) {
   const at::Tensor blocked = weight.to_mkldnn();
   for (const int64_t batch : batches) {
-    packs_.emplace_back(batch, at::mkldnn_reorder_conv2d_weight(
-                                   blocked, {padding_, padding_}, {stride_, stride_}, {1, 1}, 1,
-                                   {{batch, weight.size(1), input_size, input_size}}));
+    at::Tensor packed =
+        at::mkldnn_reorder_conv2d_weight(blocked, {padding_, padding_}, {stride_, stride_}, {1, 1},
+                                         1, {{batch, weight.size(1), input_size, input_size}});
+    // A batch size oneDNN gives an earlier one's layout shares that pack: on the Xeon every RN50
+    // convolution kept one layout for batch sizes 1 to 20 (its 3x3 weights are 45 MB a copy).
+    for (const auto& [size, earlier] : packs_) {
+      if (same_bytes(earlier, packed)) {
+        packed = earlier;
+        break;
+      }
+    }
+    packs_.emplace_back(batch, std::move(packed));
   }
   if (packs_.empty()) throw std::logic_error("a packed convolution needs a batch size");
 }

@@ -3,7 +3,8 @@
 // activations; the bias, a ReLU and a residual sum applied as the output is written; weights
 // packed once, at load, into the layout oneDNN picks for the input's shape. That layout depends
 // on the batch size, and a weight packed for another shape is re-packed on every call (RN50 at
-// batch 1: 55 re-packs, ~9 ms a call), so a weight is packed for each batch size that will run.
+// batch 1: 55 re-packs, ~9 ms a call), so a weight is packed for each batch size that will run;
+// batch sizes whose packs come out byte for byte the same share one.
 #pragma once
 
 #include <ATen/Tensor.h>

@@ -46,8 +46,10 @@ HostImageRunner::HostImageRunner(ImageTower& tower, int image_size, c10::TensorO
   const int64_t per_image = tower.largest_activation_per_image() *
                             int64_t(c10::elementSize(weights_.dtype().toScalarType()));
   chunk_ = std::max<int64_t>(cpu_chunk_bytes() / std::max<int64_t>(per_image, 1), 1);
-  tower.prepare_batch_sizes(chunk_ == 1 ? std::vector<int64_t>{1}
-                                        : std::vector<int64_t>{1, chunk_});
+  // Every size up to a chunk: a batch runs in whole chunks and one partial chunk of any size.
+  std::vector<int64_t> sizes(chunk_);
+  for (int64_t i = 0; i < chunk_; i++) sizes[i] = i + 1;
+  tower.prepare_batch_sizes(sizes);
 }
 
 void HostImageRunner::run_pixels(const float* pixels, int batch, bool normalize, float* out) const {
@@ -57,8 +59,6 @@ void HostImageRunner::run_pixels(const float* pixels, int batch, bool normalize,
   const int64_t per_image = int64_t(3) * image_size_ * image_size_;
   for (int64_t first = 0, count = 0; first < batch; first += count) {
     count = std::min<int64_t>(chunk_, batch - first);
-    // A tower prepared for whole chunks and single images runs a partial chunk image by image.
-    if (count < chunk_ && !tower_.any_batch_size_runs_fast()) count = 1;
     const at::Tensor host =
         at::from_blob(const_cast<float*>(pixels + first * per_image),
                       {count, 3, image_size_, image_size_}, at::TensorOptions().dtype(at::kFloat));
