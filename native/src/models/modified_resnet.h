@@ -63,7 +63,8 @@ class ModifiedResNet : public ImageTower {
                                               const clip4j_vision_config& config,
                                               int64_t embed_dim);
   at::Tensor encode(const at::Tensor& pixels) const override;
-  // The attention pool's projections (the convolutions are not linear layers).
+  // The attention pool's query and output projections (the convolutions are not linear layers,
+  // and its key and value projections run as per-head products: attention_pool()).
   void count_linear_layers(LinearLayerCount& count) const override;
   // The first stage's output: 4 x width channels at a quarter of the image size.
   int64_t largest_activation_per_image() const override;
@@ -80,7 +81,9 @@ class ModifiedResNet : public ImageTower {
   ConvBatchNorm conv1_, conv2_, conv3_;
   std::vector<Bottleneck> blocks_;
   at::Tensor positional_embedding_;
-  Linear q_proj_, k_proj_, v_proj_, c_proj_;
+  Linear q_proj_, c_proj_;
+  // The key and value projections' weights as [heads, head_dim, channels], and the value bias.
+  at::Tensor key_weight_, value_weight_, value_bias_;
 };
 
 }  // namespace clip4j

@@ -100,7 +100,7 @@ class EmbeddingParityTest {
       long perTower =
           config.vision().tower() == VisionConfig.Tower.VISION_TRANSFORMER
               ? 4L * config.vision().layers() + 1
-              : 4;
+              : 2;
       long atLeast = perTower + 4L * config.text().layers();
       long total = model.info().linearLayers();
       long packed = model.info().packedLinearLayers();
