@@ -110,9 +110,12 @@ void require_finite_embeddings(const float* out, int64_t batch, int64_t dim,
                                const std::string& precision) {
   const int64_t at = find_non_finite(out, batch * dim);
   if (at >= 0) {
+    const std::string advice = precision == "fp16"
+                                   ? " (float16 stops at 65504); run this model in bf16 or fp32"
+                                   : ": the checkpoint's weights are too large for its precision";
     throw NumericOverflow("the embedding of input " + std::to_string(at / dim) + " came out " +
                           describe(out[at]) + ": the activations overflowed in " + precision +
-                          " (float16 stops at 65504); run this model in bf16 or fp32");
+                          advice);
   }
 }
 

@@ -141,6 +141,27 @@ class NonFiniteValuesTest {
     }
   }
 
+  /**
+   * The same checkpoint with a projection of 1e37: finite, but 320 * 1e37 overflows float32 (the L2
+   * normalisation then makes it NaN).
+   */
+  @Test
+  void fp32OverflowIsReportedNotReturned() throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
+    fill(tensors, "ln_final.weight", 1f);
+    fill(tensors, "ln_final.bias", 10f);
+    fill(tensors, "text_projection", 1e37f);
+    Path file = write(tensors);
+    try (ClipModel fp32 = ClipModel.load(file, options("vit-tiny", Precision.FP32))) {
+      ClipException e = assertThrows(ClipException.class, () -> fp32.embedText("a photo"));
+      assertEquals(ErrorCode.NUMERIC_OVERFLOW, e.code(), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("the activations overflowed in fp32")
+              && e.getMessage().contains("weights are too large"),
+          e.getMessage());
+    }
+  }
+
   @Test
   void nonFinitePixelsAreRefusedByTheJavaApi() {
     try (ClipModel model = ClipModel.load(Fixtures.path("rn-tiny"))) {
