@@ -111,6 +111,15 @@ class NonFiniteValuesTest {
         e.getMessage());
   }
 
+  /** vit-tiny with ln_final's weight 1 and bias 10, and every text projection weight `value`. */
+  private Path textProjectionOf(float value) throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
+    fill(tensors, "ln_final.weight", 1f);
+    fill(tensors, "ln_final.bias", 10f);
+    fill(tensors, "text_projection", value);
+    return write(tensors);
+  }
+
   /**
    * With ln_final's weight 1 and bias 10, the final token's normalised features are 10 + z with z
    * summing to 0, so every raw text embedding value is 10 * width * 60000 = 1.9e7: finite in fp32,
@@ -118,11 +127,7 @@ class NonFiniteValuesTest {
    */
   @Test
   void fp16OverflowIsReportedNotReturned() throws IOException {
-    Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
-    fill(tensors, "ln_final.weight", 1f);
-    fill(tensors, "ln_final.bias", 10f);
-    fill(tensors, "text_projection", 60000f);
-    Path file = write(tensors);
+    Path file = textProjectionOf(60000f);
     try (ClipModel fp32 = ClipModel.load(file, options("vit-tiny", Precision.FP32))) {
       for (float v : fp32.embedText("a photo of a cat")) {
         assertEquals(1 / Math.sqrt(32), v, 1e-5);
@@ -147,11 +152,7 @@ class NonFiniteValuesTest {
    */
   @Test
   void fp32OverflowIsReportedNotReturned() throws IOException {
-    Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
-    fill(tensors, "ln_final.weight", 1f);
-    fill(tensors, "ln_final.bias", 10f);
-    fill(tensors, "text_projection", 1e37f);
-    Path file = write(tensors);
+    Path file = textProjectionOf(1e37f);
     try (ClipModel fp32 = ClipModel.load(file, options("vit-tiny", Precision.FP32))) {
       ClipException e = assertThrows(ClipException.class, () -> fp32.embedText("a photo"));
       assertEquals(ErrorCode.NUMERIC_OVERFLOW, e.code(), e.getMessage());
