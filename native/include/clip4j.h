@@ -150,7 +150,8 @@ typedef struct clip4j_model clip4j_model;
  * Loads weights from `weights_path` (a .safetensors file, or a torch.save zip archive read with
  * libtorch's own unpickler: no code from the file is ever run) into a model of architecture
  * `config`. Every tensor the architecture needs must be present with the right shape; a checkpoint
- * with extra tensors that belong to no known part is rejected with their names.
+ * with extra tensors that belong to no known part is rejected with their names, and so is one
+ * whose weights hold NaN or infinity, or overflow the precision they are converted to.
  */
 clip4j_status clip4j_model_load(const char* weights_path, const clip4j_model_config* config,
                                 const clip4j_load_options* options, clip4j_model** model_out,
@@ -173,7 +174,8 @@ int64_t clip4j_model_packed_linear_layers(const clip4j_model* model);
 /*
  * Text embeddings: `token_ids` holds `batch` rows of `context_length` ids (as the tokenizer made
  * them); `embeddings_out` receives batch x embed_dim floats. `normalize` != 0 divides each row by
- * its L2 norm.
+ * its L2 norm. Every encode function fails with CLIP4J_NUMERIC_OVERFLOW rather than return an
+ * embedding that is NaN or infinite.
  */
 clip4j_status clip4j_encode_text(clip4j_model* model, const int64_t* token_ids, int32_t batch,
                                  int32_t context_length, int32_t normalize, float* embeddings_out,
@@ -199,7 +201,8 @@ clip4j_status clip4j_encode_rgb(clip4j_model* model, const uint8_t* rgb, const i
 
 /*
  * Image embeddings from already preprocessed pixels: batch x 3 x size x size floats (CHW,
- * normalised with the model's mean and std), as clip4j_preprocess_images writes them.
+ * normalised with the model's mean and std), as clip4j_preprocess_images writes them. A NaN or
+ * infinite value gives CLIP4J_INVALID_ARGUMENT.
  */
 clip4j_status clip4j_encode_pixels(clip4j_model* model, const float* pixels, int32_t batch,
                                    int32_t normalize, float* embeddings_out, char* error,
