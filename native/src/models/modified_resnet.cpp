@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "common/errors.h"
+#include "common/finite_values.h"
 
 namespace clip4j {
 namespace {
@@ -53,6 +54,15 @@ ConvBatchNorm ConvBatchNorm::load(StateDict& weights, const std::string& conv_we
   const at::Tensor scale = gamma / at::sqrt(var + 1e-5);
   c.weight = (w * scale.view({out, 1, 1, 1})).to(weights.dtype()).contiguous();
   c.bias = (beta - mean * scale).to(weights.dtype());
+  // Each tensor is finite (StateDict checks), but a negative running_var makes the fold NaN, and
+  // a large scale can overflow float16: refuse here, rather than fail every call.
+  if (!all_finite(c.weight) || !all_finite(c.bias)) {
+    throw CheckpointError(conv_weight + " with " + batch_norm + " folded in is not finite: " +
+                          (at::any(var + 1e-5 <= 0).item<bool>()
+                               ? "the batch norm's running_var + 1e-5 is not positive"
+                               : "the folded weights overflow the model's precision (float16 "
+                                 "stops at 65504)"));
+  }
   return c;
 }
 

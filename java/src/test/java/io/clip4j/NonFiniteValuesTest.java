@@ -94,6 +94,43 @@ class NonFiniteValuesTest {
         e.getMessage());
   }
 
+  /**
+   * Every tensor finite, but folding a batch norm into its convolution is not: a negative
+   * running_var (open_clip's output is then NaN), or a scale that overflows float16.
+   */
+  @Test
+  void batchNormsThatFoldToNonFiniteWeightsAreRefusedAtLoad() throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = tensors("rn-tiny");
+    set(tensors, "visual.layer1.0.bn2.running_var", 3, -1f);
+    Path negative = write(tensors);
+    ClipException e =
+        assertThrows(
+            ClipException.class,
+            () -> ClipModel.load(negative, options("rn-tiny", Precision.FP32)));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "visual.layer1.0.conv2.weight with visual.layer1.0.bn2 folded in is not finite: the"
+                    + " batch norm's running_var + 1e-5 is not positive"),
+        e.getMessage());
+
+    tensors = tensors("rn-tiny");
+    fill(tensors, "visual.layer2.0.bn1.weight", 1e7f);
+    Path large = write(tensors);
+    try (ClipModel fp32 = ClipModel.load(large, options("rn-tiny", Precision.FP32))) {
+      assertEquals(32, fp32.embedImage(Fixtures.IMAGES.resolve("rocket.jpg")).length);
+    }
+    e =
+        assertThrows(
+            ClipException.class, () -> ClipModel.load(large, options("rn-tiny", Precision.FP16)));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("visual.layer2.0.conv1.weight with visual.layer2.0.bn1 folded in")
+            && e.getMessage().contains("overflow the model's precision"),
+        e.getMessage());
+  }
+
   @Test
   void weightsBeyondFloat16AreRefusedWhenLoadedInFp16() throws IOException {
     Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
