@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <exception>
 
@@ -154,6 +155,13 @@ std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
   weights.ignore("logit_bias");  // SigLIP-style bias: not used for embeddings
   weights.finish();
   model->logit_scale_ = logit_scale.exp().item<float>();
+  // Training clamps logit_scale to ln 100; past ~88.7 its exp is infinite, and zero-shot scores
+  // (softmax of exp(logit_scale) * cosine) would all be NaN.
+  if (!std::isfinite(model->logit_scale_)) {
+    throw CheckpointError("logit_scale " + std::to_string(logit_scale.item<float>()) +
+                          " is too large: exp(logit_scale) is infinite (trained CLIP models "
+                          "keep it at most ln 100 = 4.61)");
+  }
   model->parameter_count_ = weights.parameter_count();
   model->host_runner_ = std::make_unique<HostImageRunner>(*model->image_tower_,
                                                           config.preprocess.size, model->options_);

@@ -131,6 +131,19 @@ class NonFiniteValuesTest {
         e.getMessage());
   }
 
+  /** exp(100) is past float32's range: every zero-shot score would be NaN. */
+  @Test
+  void aLogitScaleWhoseExpIsInfiniteIsRefused() throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
+    fill(tensors, "logit_scale", 100f);
+    Path file = write(tensors);
+    ClipException e =
+        assertThrows(
+            ClipException.class, () -> ClipModel.load(file, options("vit-tiny", Precision.FP32)));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("logit_scale 100.000000 is too large"), e.getMessage());
+  }
+
   @Test
   void weightsBeyondFloat16AreRefusedWhenLoadedInFp16() throws IOException {
     Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
