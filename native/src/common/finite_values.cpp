@@ -85,16 +85,13 @@ int64_t find_non_finite(const float* values, int64_t count) {
 }
 
 int64_t copy_checking_finite(float* dst, const float* src, int64_t count) {
-  int64_t found = -1;
   for (int64_t start = 0; start < count; start += kBlock) {
     const int64_t n = std::min(kBlock, count - start);
     std::memcpy(dst + start, src + start, sizeof(float) * n);
     // The block is in L1 now: checking it costs no second trip to memory.
-    if (found < 0 && !block_all_finite(dst + start, n)) {
-      found = start + first_in_block(dst + start, n);
-    }
+    if (!block_all_finite(dst + start, n)) return start + first_in_block(dst + start, n);
   }
-  return found;
+  return -1;
 }
 
 void require_finite_pixels(const float* pixels, int64_t first, int64_t count, int64_t per_image) {
@@ -107,15 +104,18 @@ void require_finite_pixels(const float* pixels, int64_t first, int64_t count, in
 }
 
 void require_finite_embeddings(const float* out, int64_t batch, int64_t dim,
-                               const std::string& precision) {
+                               at::ScalarType precision) {
   const int64_t at = find_non_finite(out, batch * dim);
   if (at >= 0) {
-    const std::string advice = precision == "fp16"
+    // Named as the --precision flag names them.
+    const std::string name = precision == at::kHalf       ? "fp16"
+                             : precision == at::kBFloat16 ? "bf16"
+                                                          : "fp32";
+    const std::string advice = precision == at::kHalf
                                    ? " (float16 stops at 65504); run this model in bf16 or fp32"
                                    : ": the checkpoint's weights are too large for its precision";
     throw NumericOverflow("the embedding of input " + std::to_string(at / dim) + " came out " +
-                          describe(out[at]) + ": the activations overflowed in " + precision +
-                          advice);
+                          describe(out[at]) + ": the activations overflowed in " + name + advice);
   }
 }
 

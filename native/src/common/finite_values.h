@@ -19,15 +19,16 @@ bool all_finite(const at::Tensor& tensor);
 int64_t find_non_finite(const float* values, int64_t count);
 
 // Copies count floats from src to dst, in one pass that also checks them; returns the index of
-// the first NaN or infinity, or -1 (dst is then fully written either way).
+// the first NaN or infinity (the copy stops in its block), or -1 once all are copied.
 int64_t copy_checking_finite(float* dst, const float* src, int64_t count);
 
 // Throws InvalidArgument naming the image and value if pixels[0, count * per_image) hold a NaN
 // or infinity; `first` is the index of the first image, for the message.
 void require_finite_pixels(const float* pixels, int64_t first, int64_t count, int64_t per_image);
 
-// Throws NumericOverflow naming the input if an embedding in out[0, batch * dim) is not finite.
+// Throws NumericOverflow naming the input if an embedding in out[0, batch * dim) is not finite;
+// `precision` is the model's weight type, for the message.
 void require_finite_embeddings(const float* out, int64_t batch, int64_t dim,
-                               const std::string& precision);
+                               at::ScalarType precision);
 
 }  // namespace clip4j

@@ -194,18 +194,7 @@ void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_len
   }
   at::NoTF32Guard exact;  // fp32 means fp32 on a GPU too
   write_embeddings(text_tower_.encode(ids.to(options_.device())), normalize, out);
-  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
-}
-
-std::string ClipModel::precision_name() const {
-  switch (options_.dtype().toScalarType()) {
-    case at::kHalf:
-      return "fp16";
-    case at::kBFloat16:
-      return "bf16";
-    default:
-      return "fp32";
-  }
+  require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
 }
 
 ImageBatchRunner& ClipModel::image_runner() const {
@@ -228,7 +217,7 @@ void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, fl
         },
         normalize, out);
   }
-  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
+  require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
 }
 
 void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int batch,
@@ -239,7 +228,7 @@ void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int 
         preprocess_encoded_range(data, offsets, first, count, pixels);
       },
       normalize, out);
-  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
+  require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
 }
 
 void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
@@ -250,7 +239,7 @@ void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int
         preprocess_rgb_range(rgb, offsets, widths, heights, first, count, pixels);
       },
       normalize, out);
-  require_finite_embeddings(out, batch, config_.embed_dim, precision_name());
+  require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
 }
 
 // Runs `one(i)` for images i = first .. first + count - 1 on libtorch's thread pool: decoding and

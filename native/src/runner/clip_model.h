@@ -56,8 +56,6 @@ class ClipModel {
                                 float* pixels_out) const;
   void preprocess_rgb_range(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
                             const int32_t* heights, int first, int count, float* pixels_out) const;
-  // "fp32", "fp16" or "bf16", for messages.
-  std::string precision_name() const;
   // The GPU runner where there is one, else the plain host path.
   ImageBatchRunner& image_runner() const;
 

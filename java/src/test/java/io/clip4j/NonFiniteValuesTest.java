@@ -64,6 +64,15 @@ class NonFiniteValuesTest {
     return file;
   }
 
+  /** Loading `file` (as `checkpoint`'s architecture) fails with BAD_CHECKPOINT. */
+  private static ClipException refusedAtLoad(Path file, String checkpoint, Precision precision) {
+    ClipException e =
+        assertThrows(
+            ClipException.class, () -> ClipModel.load(file, options(checkpoint, precision)));
+    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    return e;
+  }
+
   private static ClipOptions options(String checkpoint, Precision precision) {
     return ClipOptions.builder()
         .architecture(Fixtures.path(checkpoint + "/open_clip_config.json").toString())
@@ -84,10 +93,7 @@ class NonFiniteValuesTest {
     set(tensors, name, index, value);
     long count = tensors.get(name).data().length / 4;
     Path file = write(tensors);
-    ClipException e =
-        assertThrows(
-            ClipException.class, () -> ClipModel.load(file, options(checkpoint, Precision.FP32)));
-    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    ClipException e = refusedAtLoad(file, checkpoint, Precision.FP32);
     assertTrue(
         e.getMessage().contains("not finite")
             && e.getMessage().contains(name + " (1 of " + count + " values)"),
@@ -103,11 +109,7 @@ class NonFiniteValuesTest {
     Map<String, SafetensorsWriter.Tensor> tensors = tensors("rn-tiny");
     set(tensors, "visual.layer1.0.bn2.running_var", 3, -1f);
     Path negative = write(tensors);
-    ClipException e =
-        assertThrows(
-            ClipException.class,
-            () -> ClipModel.load(negative, options("rn-tiny", Precision.FP32)));
-    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    ClipException e = refusedAtLoad(negative, "rn-tiny", Precision.FP32);
     assertTrue(
         e.getMessage()
             .contains(
@@ -121,10 +123,7 @@ class NonFiniteValuesTest {
     try (ClipModel fp32 = ClipModel.load(large, options("rn-tiny", Precision.FP32))) {
       assertEquals(32, fp32.embedImage(Fixtures.IMAGES.resolve("rocket.jpg")).length);
     }
-    e =
-        assertThrows(
-            ClipException.class, () -> ClipModel.load(large, options("rn-tiny", Precision.FP16)));
-    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    e = refusedAtLoad(large, "rn-tiny", Precision.FP16);
     assertTrue(
         e.getMessage().contains("visual.layer2.0.conv1.weight with visual.layer2.0.bn1 folded in")
             && e.getMessage().contains("overflow the model's precision"),
@@ -137,10 +136,7 @@ class NonFiniteValuesTest {
     Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
     fill(tensors, "logit_scale", 100f);
     Path file = write(tensors);
-    ClipException e =
-        assertThrows(
-            ClipException.class, () -> ClipModel.load(file, options("vit-tiny", Precision.FP32)));
-    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    ClipException e = refusedAtLoad(file, "vit-tiny", Precision.FP32);
     assertTrue(e.getMessage().contains("logit_scale 100.000000 is too large"), e.getMessage());
   }
 
@@ -152,10 +148,7 @@ class NonFiniteValuesTest {
     try (ClipModel fp32 = ClipModel.load(file, options("vit-tiny", Precision.FP32))) {
       assertEquals(32, fp32.embedText("a photo").length);
     }
-    ClipException e =
-        assertThrows(
-            ClipException.class, () -> ClipModel.load(file, options("vit-tiny", Precision.FP16)));
-    assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), e.getMessage());
+    ClipException e = refusedAtLoad(file, "vit-tiny", Precision.FP16);
     assertTrue(
         e.getMessage().contains("visual.proj (finite as stored, beyond float16's range"),
         e.getMessage());
