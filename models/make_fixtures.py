@@ -263,6 +263,37 @@ def make_variants_folder():
     save_expected(name, expected_outputs(loaded, transform, images), {"checkpoint": name})
 
 
+def make_odd_widths_folder():
+    """Widths that are not multiples of the CPU kernels' step groups (4) or vector widths (8, 16):
+    every linear layer's depth and width odd (18, 45, 147 = 3 x 7 x 7, 14, 35, 13), heads of 9 and
+    7 dimensions, a 9 x 9 grid of 7-pixel patches. Real CLIPs use multiples of 64, so only this
+    fixture reaches the kernels' remainder loops and masked tails."""
+    name = "vit-tiny-odd"
+    model_cfg = {
+        "embed_dim": 13,
+        "vision_cfg": {"image_size": 63, "layers": 2, "width": 18, "head_width": 9, "patch_size": 7,
+                       "mlp_ratio": 2.5},
+        "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 14, "heads": 2, "layers": 2,
+                     "mlp_ratio": 2.5},
+    }
+    make_fp16_folder(name, model_cfg, 6, ["astronaut.jpg", "chelsea.png", "coffee_wide.png"])
+
+
+def make_fp16_folder(name, model_cfg, seed, images):
+    """An open_clip hub folder with fp16 safetensors and default preprocessing, and open_clip's
+    outputs for `images` and the texts."""
+    folder = FIXTURES / name
+    folder.mkdir(parents=True, exist_ok=True)
+    model = build(model_cfg, seed=seed)
+    (folder / "open_clip_config.json").write_text(
+        json.dumps({"model_cfg": model_cfg, "preprocess_cfg": {}}, indent=2))
+    save_file({k: v.half().contiguous() for k, v in model.state_dict().items()},
+              folder / "open_clip_model.safetensors")
+    loaded, _, transform = open_clip.create_model_and_transforms("local-dir:" + str(folder))
+    loaded.eval()
+    save_expected(name, expected_outputs(loaded, transform, images), {"checkpoint": name})
+
+
 def make_text_pool_folders():
     """The text poolings besides argmax: 'first' without the causal mask (every token sees every
     other) and 'last' with it. Tiny towers, weights stored in fp16 safetensors."""
@@ -274,17 +305,7 @@ def make_text_pool_folders():
             "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 8, "heads": 2, "layers": 2,
                          **text_extra},
         }
-        folder = FIXTURES / name
-        folder.mkdir(parents=True, exist_ok=True)
-        model = build(model_cfg, seed=5)
-        (folder / "open_clip_config.json").write_text(
-            json.dumps({"model_cfg": model_cfg, "preprocess_cfg": {}}, indent=2))
-        save_file({k: v.half().contiguous() for k, v in model.state_dict().items()},
-                  folder / "open_clip_model.safetensors")
-        loaded, _, transform = open_clip.create_model_and_transforms("local-dir:" + str(folder))
-        loaded.eval()
-        save_expected(name, expected_outputs(loaded, transform, ["astronaut.jpg", "rocket_tall.png"]),
-                      {"checkpoint": name})
+        make_fp16_folder(name, model_cfg, 5, ["astronaut.jpg", "rocket_tall.png"])
 
 
 def make_training_checkpoint():
@@ -452,6 +473,7 @@ def main():
     make_images()
     make_hub_folder()
     make_variants_folder()
+    make_odd_widths_folder()
     make_text_pool_folders()
     make_training_checkpoint()
     make_resnet_folder()

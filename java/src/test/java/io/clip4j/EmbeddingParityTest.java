@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * checkpoints, OpenAI TorchScript archives, Hugging Face transformers folders, where the reference
  * is CLIPModel.get_image_features / get_text_features), both image towers (ViT, ModifiedResNet) and
  * every supported architecture option, the text poolings (end-of-text, first token without the
- * causal mask, last token) among them.
+ * causal mask, last token) among them, and odd widths (vit-tiny-odd: the CPU kernels' remainder
+ * loops and masked tails).
  */
 @Tag("native")
 class EmbeddingParityTest {
@@ -32,6 +33,7 @@ class EmbeddingParityTest {
   @CsvSource({
     "vit-tiny, vit-tiny,",
     "vit-tiny-variants, vit-tiny-variants,",
+    "vit-tiny-odd, vit-tiny-odd,",
     "vit-tiny-text-first, vit-tiny-text-first,",
     "vit-tiny-text-last, vit-tiny-text-last,",
     "vit-tiny-train, vit-tiny-train.pt, vit-tiny-train.json",
@@ -89,6 +91,7 @@ class EmbeddingParityTest {
   @CsvSource({
     "vit-tiny, vit-tiny,",
     "vit-tiny-variants, vit-tiny-variants,",
+    "vit-tiny-odd, vit-tiny-odd,",
     "rn-tiny, rn-tiny,",
     "openai-vit-tiny, openai-vit-tiny.pt,",
     "hf-tiny, hf-tiny,",
@@ -115,12 +118,12 @@ class EmbeddingParityTest {
   }
 
   /**
-   * A batch of 16 images (800 token rows for vit-tiny, 592 for the odd widths of vit-tiny-variants)
-   * and 32 prompts in one call: the CPU kernels then split the rows into chunks, which batches of 3
-   * never reach. Each result still equals open_clip's.
+   * A batch of 16 images (800 token rows for vit-tiny, 592 for vit-tiny-variants, 1312 for
+   * vit-tiny-odd) and 32 prompts in one call: the CPU kernels then split the rows into chunks,
+   * which batches of 3 never reach. Each result still equals open_clip's.
    */
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"vit-tiny", "vit-tiny-variants"})
+  @CsvSource({"vit-tiny", "vit-tiny-variants", "vit-tiny-odd"})
   void largeBatchesMatchOpenClip(String name) {
     JsonNode expected = Fixtures.expected(name);
     ClipOptions options = ClipOptions.builder().batchSize(16).build();
