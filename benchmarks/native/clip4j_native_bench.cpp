@@ -4,7 +4,8 @@
 // makes them. Prints one JSON object per case; see benchmarks/native/README.md.
 //
 //   clip4j_native_bench --weights open_clip_model.safetensors --device cuda --precision fp16
-//       --batches 1,256 --graphs both [--check-input PIXELS.f32 --check-output EMBEDDINGS.f32]
+//       --batches 1,256 --graphs both [--arch ViT-B-32|RN50]
+//       [--check-input PIXELS.f32 --check-output EMBEDDINGS.f32]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -22,6 +23,7 @@ namespace {
 
 struct Args {
   std::string weights;
+  std::string arch = "ViT-B-32";  // open_clip's model name; the weights must be of it
   std::string device = "cuda";
   std::string precision;  // default: fp16 on CUDA, fp32 on the CPU
   std::vector<int> batches = {1, 256};
@@ -33,12 +35,13 @@ struct Args {
 };
 
 [[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "clip4j_native_bench: %s\n"
-               "usage: clip4j_native_bench --weights FILE [--device cuda|cpu] "
-               "[--precision fp32|fp16|bf16] [--batches 1,256] [--graphs on|off|both] "
-               "[--seconds S] [--warmup N] [--check-input FILE --check-output FILE]\n",
-               problem.c_str());
+  std::fprintf(
+      stderr,
+      "clip4j_native_bench: %s\n"
+      "usage: clip4j_native_bench --weights FILE [--arch ViT-B-32|RN50] [--device cuda|cpu] "
+      "[--precision fp32|fp16|bf16] [--batches 1,256] [--graphs on|off|both] "
+      "[--seconds S] [--warmup N] [--check-input FILE --check-output FILE]\n",
+      problem.c_str());
   std::exit(2);
 }
 
@@ -50,6 +53,8 @@ Args parse(int argc, char** argv) {
     const std::string value = argv[++i];
     if (flag == "--weights") {
       args.weights = value;
+    } else if (flag == "--arch") {
+      args.arch = value;
     } else if (flag == "--device") {
       args.device = value;
     } else if (flag == "--precision") {
@@ -121,6 +126,26 @@ clip4j_model_config vit_b_32() {
     c.preprocess.std[i] = std[i];
   }
   return c;
+}
+
+// open_clip's RN50 (model_configs/RN50.json): the ModifiedResNet tower, heads = width * 32 / 64.
+clip4j_model_config rn50() {
+  clip4j_model_config c = vit_b_32();
+  c.embed_dim = 1024;
+  c.vision = clip4j_vision_config{};
+  c.vision.tower = CLIP4J_MODIFIED_RESNET;
+  c.vision.image_size = 224;
+  c.vision.width = 64;
+  c.vision.heads = 32;
+  const int32_t layers[4] = {3, 4, 6, 3};
+  std::copy(layers, layers + 4, c.vision.resnet_layers);
+  return c;
+}
+
+clip4j_model_config config_of(const std::string& arch) {
+  if (arch == "ViT-B-32") return vit_b_32();
+  if (arch == "RN50") return rn50();
+  usage("unknown --arch " + arch + " (ViT-B-32 or RN50)");
 }
 
 int precision_of(const std::string& name) {
@@ -232,11 +257,12 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
   }
   const double p50 = percentile(millis, 50);
   std::printf(
-      "{\"runtime\":\"clip4j-native\",\"device\":\"%s\",\"precision\":\"%s\",\"graphs\":%s,"
+      "{\"runtime\":\"clip4j-native\",\"arch\":\"%s\",\"device\":\"%s\",\"precision\":\"%s\","
+      "\"graphs\":%s,"
       "\"batch\":%d,\"calls\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
       "\"max_ms\":%.4f,\"images_per_s_at_p50\":%.1f,\"load_s\":%.2f}\n",
-      args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false", batch, millis.size(),
-      p50, percentile(millis, 90), percentile(millis, 99),
+      args.arch.c_str(), args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false",
+      batch, millis.size(), p50, percentile(millis, 90), percentile(millis, 99),
       *std::max_element(millis.begin(), millis.end()), batch / (p50 / 1000.0), load_seconds);
   std::fflush(stdout);
 }
@@ -245,7 +271,7 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
 
 int main(int argc, char** argv) {
   const Args args = parse(argc, argv);
-  const clip4j_model_config config = vit_b_32();
+  const clip4j_model_config config = config_of(args.arch);
   std::vector<bool> modes;
   if (args.graphs != "off") modes.push_back(true);
   if (args.graphs != "on") modes.push_back(false);
