@@ -19,6 +19,9 @@ final class Environment {
     env.put("memory_gib", String.format("%.1f", totalMemoryGib()));
     env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    // glibc's malloc settings decide whether each call's activations are fresh pages from the
+    // kernel (benchmarks/bench sets them for every runtime; the README's Configuration says why).
+    env.put("GLIBC_TUNABLES", System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
     return env;
   }
 
