@@ -1,6 +1,7 @@
 """The PyTorch eager peer of benchmarks/native/run-gpu.sh, and its bookkeeping.
 
-  make     random open_clip ViT-B-32 weights (seed 0) as safetensors, and check pixels
+  make     random open_clip weights of --arch (ViT-B-32 or RN50; seed 0) as safetensors, and
+           check pixels
   time     open_clip's encode_image in eager PyTorch, timed as clip4j_native_bench times clip4j:
            pinned host pixels in, embeddings on the host out, one call per batch
   compare  clip4j's embeddings of the check pixels against a float64 CPU reference, beside
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-MODEL = "ViT-B-32"
+ARCHS = ("ViT-B-32", "RN50")  # those clip4j_native_bench knows; both take 224 x 224 pixels
 SIZE = 224
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
@@ -35,11 +36,11 @@ def import_open_clip():
         return workaround()
 
 
-def load_model(directory, device, dtype):
+def load_model(directory, arch, device, dtype):
     open_clip = import_open_clip()
     from safetensors.torch import load_file
 
-    model = open_clip.create_model(MODEL)
+    model = open_clip.create_model(arch)
     model.load_state_dict(load_file(str(Path(directory) / "open_clip_model.safetensors")))
     return model.eval().requires_grad_(False).to(device=device, dtype=dtype)
 
@@ -51,10 +52,10 @@ def make(args):
     directory = Path(args.dir)
     directory.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
-    model = open_clip.create_model(MODEL)
+    model = open_clip.create_model(args.arch)
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(directory / "open_clip_model.safetensors"))
-    config = open_clip.get_model_config(MODEL)
+    config = open_clip.get_model_config(args.arch)
     (directory / "open_clip_config.json").write_text(json.dumps({"model_cfg": config}))
     generator = torch.Generator().manual_seed(1)
     pixels = torch.randn(args.check_images, 3, SIZE, SIZE, generator=generator)
@@ -63,7 +64,7 @@ def make(args):
 
 def time_eager(args):
     dtype = DTYPES[args.precision]
-    model = load_model(args.dir, "cuda", dtype)
+    model = load_model(args.dir, args.arch, "cuda", dtype)
     for batch in [int(b) for b in args.batches.split(",")]:
         # Four input sets in turn, as the native benchmark does.
         inputs = [torch.randn(batch, 3, SIZE, SIZE).pin_memory() for _ in range(4)]
@@ -93,6 +94,7 @@ def time_eager(args):
             json.dumps(
                 {
                     "runtime": "pytorch-eager",
+                    "arch": args.arch,
                     "device": "cuda",
                     "precision": args.precision,
                     "graphs": False,
@@ -118,13 +120,14 @@ def compare(args):
     directory = Path(args.dir)
     pixels = np.fromfile(directory / "check-pixels.f32", dtype=np.float32).reshape(-1, 3, SIZE, SIZE)
     with torch.inference_mode():
-        reference = load_model(directory, "cpu", torch.float64)
+        reference = load_model(directory, args.arch, "cpu", torch.float64)
         expected = reference.encode_image(torch.from_numpy(pixels).double()).numpy()
         dtype = DTYPES[args.precision]
-        eager = load_model(directory, args.device, dtype)
+        eager = load_model(directory, args.arch, args.device, dtype)
         x = torch.from_numpy(pixels).to(args.device).to(dtype)
         eager_error = relative_error(eager.encode_image(x).double().cpu().numpy(), expected)
-    result = {"check": "embeddings vs float64 CPU", "precision": args.precision, "images": len(pixels)}
+    result = {"check": "embeddings vs float64 CPU", "arch": args.arch, "precision": args.precision,
+              "images": len(pixels)}
     result["pytorch_eager_rel_error"] = eager_error
     ok = True
     for mode in ("graphs", "eager"):
@@ -175,15 +178,18 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("make")
     p.add_argument("--dir", required=True)
+    p.add_argument("--arch", choices=ARCHS, default="ViT-B-32")
     p.add_argument("--check-images", type=int, default=8)
     p = commands.add_parser("time")
     p.add_argument("--dir", required=True)
+    p.add_argument("--arch", choices=ARCHS, default="ViT-B-32")
     p.add_argument("--precision", choices=DTYPES, default="fp16")
     p.add_argument("--batches", default="1,256")
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--warmup", type=int, default=20)
     p = commands.add_parser("compare")
     p.add_argument("--dir", required=True)
+    p.add_argument("--arch", choices=ARCHS, default="ViT-B-32")
     p.add_argument("--precision", choices=DTYPES, default="fp16")
     p.add_argument("--clip4j", required=True, help="prefix of clip4j_native_bench's --check-output")
     p.add_argument("--device", default="cuda", help="where the eager peer runs (cpu for a dry run)")
