@@ -64,7 +64,7 @@ bool all_finite(const at::Tensor& tensor) {
   }
   switch (tensor.scalar_type()) {
     case at::kFloat:
-      return all_finite_bits<uint32_t>(tensor.const_data_ptr(), tensor.numel(), 0x7f800000u);
+      return find_non_finite(tensor.const_data_ptr<float>(), tensor.numel()) < 0;
     case at::kHalf:
       return all_finite_bits<uint16_t>(tensor.const_data_ptr(), tensor.numel(), 0x7c00);
     case at::kBFloat16:

@@ -194,6 +194,10 @@ void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_len
   }
   at::NoTF32Guard exact;  // fp32 means fp32 on a GPU too
   write_embeddings(text_tower_.encode(ids.to(options_.device())), normalize, out);
+  require_finite_output(out, batch);
+}
+
+void ClipModel::require_finite_output(const float* out, int batch) const {
   require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
 }
 
@@ -217,7 +221,7 @@ void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, fl
         },
         normalize, out);
   }
-  require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
+  require_finite_output(out, batch);
 }
 
 void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int batch,
@@ -228,7 +232,7 @@ void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int 
         preprocess_encoded_range(data, offsets, first, count, pixels);
       },
       normalize, out);
-  require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
+  require_finite_output(out, batch);
 }
 
 void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int32_t* widths,
@@ -239,7 +243,7 @@ void ClipModel::encode_rgb(const uint8_t* rgb, const int64_t* offsets, const int
         preprocess_rgb_range(rgb, offsets, widths, heights, first, count, pixels);
       },
       normalize, out);
-  require_finite_embeddings(out, batch, config_.embed_dim, options_.dtype().toScalarType());
+  require_finite_output(out, batch);
 }
 
 // Runs `one(i)` for images i = first .. first + count - 1 on libtorch's thread pool: decoding and

@@ -58,6 +58,8 @@ class ClipModel {
                             const int32_t* heights, int first, int count, float* pixels_out) const;
   // The GPU runner where there is one, else the plain host path.
   ImageBatchRunner& image_runner() const;
+  // Every encode function's last step: NumericOverflow if an embedding in `out` is not finite.
+  void require_finite_output(const float* out, int batch) const;
 
   clip4j_model_config config_{};
   c10::TensorOptions options_;
