@@ -2,7 +2,8 @@
 
     models/.pyenv/bin/python benchmarks/peers/openclip_peer.py --model FOLDER --image JPEG \
         --threads N --batches 1,4 [--cases image-model,image-e2e,text-model,text-e2e] \
-        [--warmup-seconds 2] [--seconds 5] [--min-iterations 5] [--max-iterations 200] [--print-embedding]
+        [--warmup-seconds 2] [--seconds 5] [--min-iterations 5] [--max-iterations 200] [--print-embedding] \
+        [--floor]
 
 Cases, for each batch size B, under torch.inference_mode():
   image-model  model.encode_image on the preprocessed image repeated B times (prepared untimed)
@@ -15,6 +16,10 @@ Each case warms up for --warmup-seconds (at least one call), then records the wa
   {"runtime": "open_clip", "versions": {...}, "threads": N,
    "results": [{"case": "image-model", "batch": 1, "samples_ns": [...]}, ...]}
 --print-embedding adds "image_embedding": encode_image of the preprocessed image (not normalised).
+--floor adds "floor": the matmul floor of issue 6, measured in this torch with the same threads and
+protocol: "matmul_samples_ns" of a 1024x1024 by 1024x1024 float32 product, and "image_flop", the
+floating-point operations of one encode_image as open_clip runs it (torch.utils.flop_counter):
+  {"matmul_n": 1024, "matmul_samples_ns": [...], "image_flop": 8817623040}
 """
 import argparse
 import io
@@ -33,6 +38,31 @@ from reference import import_open_clip  # noqa: E402
 open_clip = import_open_clip()
 
 CASES = ["image-model", "image-e2e", "text-model", "text-e2e"]
+MATMUL_N = 1024
+
+
+def image_flop(model, one):
+    """Multiply-adds x 2 of one encode_image, as open_clip runs it (its full last block included).
+
+    The counter sees through nn.MultiheadAttention only off its fused fast path, and has no formula
+    for the CPU's flash attention op, so both are arranged for the count alone.
+    """
+    from torch.utils import flop_counter
+
+    cpu_flash = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu
+    if cpu_flash not in flop_counter.flop_registry:
+        @flop_counter.register_flop_formula(cpu_flash)
+        def _cpu_flash_flop(query, key, value, *args, out_shape=None, **kwargs):
+            return flop_counter.sdpa_flop_count(query, key, value)
+
+    fastpath = torch.backends.mha.get_fastpath_enabled()
+    torch.backends.mha.set_fastpath_enabled(False)
+    try:
+        with flop_counter.FlopCounterMode(display=False) as counter:
+            model.encode_image(one)
+        return counter.get_total_flops()
+    finally:
+        torch.backends.mha.set_fastpath_enabled(fastpath)
 
 
 def parse_args():
@@ -47,6 +77,7 @@ def parse_args():
     parser.add_argument("--min-iterations", type=int, default=5)
     parser.add_argument("--max-iterations", type=int, default=200)
     parser.add_argument("--print-embedding", action="store_true")
+    parser.add_argument("--floor", action="store_true", help="measure the matmul floor too")
     args = parser.parse_args()
     args.batches = [int(b) for b in args.batches.split(",")]
     args.cases = args.cases.split(",")
@@ -97,6 +128,14 @@ def main():
     with torch.inference_mode():
         if args.print_embedding:
             out["image_embedding"] = model.encode_image(one)[0].tolist()
+        if args.floor:
+            a, b = torch.randn(MATMUL_N, MATMUL_N), torch.randn(MATMUL_N, MATMUL_N)
+            samples = measure(lambda: torch.mm(a, b), args)
+            median = sorted(samples)[len(samples) // 2]
+            print(f"matmul {MATMUL_N}^3: {len(samples)} calls, median {median / 1e6:.2f} ms, "
+                  f"{2 * MATMUL_N ** 3 / median:.0f} GFLOP/s", file=sys.stderr)
+            out["floor"] = {"matmul_n": MATMUL_N, "matmul_samples_ns": samples,
+                            "image_flop": image_flop(model, one)}
         for case in args.cases:
             for b in args.batches:
                 if case == "image-model":

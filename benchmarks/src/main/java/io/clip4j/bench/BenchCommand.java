@@ -147,6 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Map<String, String>> runtimes = new LinkedHashMap<>();
     Map<String, float[]> embeddings = new LinkedHashMap<>();
     float[] reference;
+    MatmulFloor floor = null;
     try (Clip4jRuntime clip4j =
             new Clip4jRuntime(
                 model, threads, maxBatch, Device.parse(device), Precision.parse(precision));
@@ -181,6 +182,16 @@ public final class BenchCommand implements Callable<Integer> {
         runtimes.put("open_clip", openClip.versions());
         embeddings.put("open_clip", openClip.imageEmbedding());
         openClip.latencies().forEach((c, h) -> report(tag, pooled.addSingle("open_clip", c, h)));
+        if (openClip.floor() != null) {
+          floor = floor == null ? openClip.floor() : floor.pooledWith(openClip.floor());
+          MatmulFloor.Summary f = openClip.floor().summary();
+          System.err.printf(
+              Locale.ROOT,
+              "bench: %smatmul floor: %.0f GFLOP/s, %.1f ms per image%n",
+              tag,
+              f.matmulGflops(),
+              f.floorMsPerImage());
+        }
       }
     }
     List<CaseResult> results = pooled.results();
@@ -198,6 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
             recorded,
             runtimes,
             BenchReport.embeddingDiffs(reference, embeddings),
+            floor == null ? null : floor.summary(),
             results);
     report.write(outputDir);
     System.out.println(report.markdown());

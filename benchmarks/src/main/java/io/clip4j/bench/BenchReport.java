@@ -26,6 +26,7 @@ public record BenchReport(
     Map<String, Object> settings,
     Map<String, Map<String, String>> runtimes,
     Map<String, Double> imageEmbeddingMaxAbsDiffVsClip4j,
+    MatmulFloor.Summary matmulFloor,
     List<CaseResult> results) {
 
   void write(Path folder) throws IOException {
@@ -74,6 +75,7 @@ public record BenchReport(
         md.append('\n');
       }
     }
+    if (matmulFloor != null) floorSection(md, names);
     List<CaseResult> concurrent = results.stream().filter(r -> r.callers() > 1).toList();
     if (!concurrent.isEmpty()) {
       md.append(
@@ -95,6 +97,34 @@ public record BenchReport(
       }
     }
     return md.toString();
+  }
+
+  /** Each runtime's model-only time per image as a multiple of the matmul floor. */
+  private void floorSection(StringBuilder md, List<String> names) {
+    String kind = BenchCase.Kind.IMAGE_MODEL.id();
+    md.append("\n## ")
+        .append(kind)
+        .append(", against the matmul floor\n\n")
+        .append(matmulFloor.describe(runtimes.get("open_clip")))
+        .append("\n| batch |");
+    for (String name : names) md.append(' ').append(name).append(" p50 ms per image (x floor) |");
+    md.append("\n|---|").append("---|".repeat(names.size())).append('\n');
+    for (int batch : batches(kind)) {
+      md.append("| ").append(batch).append(" |");
+      for (String name : names) {
+        CaseResult r = find(name, kind, batch, 1);
+        double perImage = r == null ? 0 : r.p50Ms() / batch;
+        md.append(
+            r == null
+                ? " - |"
+                : String.format(
+                    Locale.ROOT,
+                    " %.1f (%.2fx) |",
+                    perImage,
+                    perImage / matmulFloor.floorMsPerImage()));
+      }
+      md.append('\n');
+    }
   }
 
   private void throughputChart(Path png) throws IOException {

@@ -19,9 +19,15 @@ import org.HdrHistogram.Histogram;
  * the same code as for the Java runtimes.
  */
 final class OpenClipPeer {
-  /** Every call's time per case, the peer's versions, and its raw image embedding of the photo. */
+  /**
+   * Every call's time per case, the peer's versions, its raw image embedding of the photo, and the
+   * matmul floor it measured (null when no image-model case ran).
+   */
   record Outcome(
-      Map<BenchCase, Histogram> latencies, Map<String, String> versions, float[] imageEmbedding) {}
+      Map<BenchCase, Histogram> latencies,
+      Map<String, String> versions,
+      float[] imageEmbedding,
+      MatmulFloor floor) {}
 
   private OpenClipPeer() {}
 
@@ -69,6 +75,8 @@ final class OpenClipPeer {
                 .distinct()
                 .collect(Collectors.joining(",")),
             "--print-embedding"));
+    if (cases.stream().anyMatch(c -> c.kind() == BenchCase.Kind.IMAGE_MODEL))
+      command.add("--floor");
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -98,6 +106,13 @@ final class OpenClipPeer {
     JsonNode e = root.path("image_embedding");
     float[] embedding = new float[e.size()];
     for (int i = 0; i < embedding.length; i++) embedding[i] = (float) e.get(i).asDouble();
-    return new Outcome(latencies, versions, embedding);
+    MatmulFloor floor = null;
+    JsonNode f = root.path("floor");
+    if (!f.isMissingNode()) {
+      Histogram matmul = new Histogram(Measurement.SIGNIFICANT_DIGITS);
+      for (JsonNode sample : f.path("matmul_samples_ns")) matmul.recordValue(sample.asLong());
+      floor = new MatmulFloor(f.path("matmul_n").asInt(), f.path("image_flop").asLong(), matmul);
+    }
+    return new Outcome(latencies, versions, embedding, floor);
   }
 }
