@@ -174,9 +174,17 @@ public final class BenchCommand implements Callable<Integer> {
         measureMicroBatching(clip4j, workload, settings, pooled, tag);
         // open_clip in its own process, while the JVM's runtimes are idle.
         if (!openClipPresent) continue;
+        // The floor is a CPU product's: beside clip4j on a GPU it would compare nothing.
         OpenClipPeer.Outcome openClip =
             OpenClipPeer.runIfPresent(
-                python, peerScript, model, image, threads, benchCases, settings);
+                python,
+                peerScript,
+                model,
+                image,
+                threads,
+                benchCases,
+                settings,
+                Device.parse(device).type() == Device.Type.CPU);
         openClipPresent = openClip != null;
         if (!openClipPresent) continue;
         runtimes.put("open_clip", openClip.versions());

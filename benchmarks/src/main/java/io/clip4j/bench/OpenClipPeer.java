@@ -31,7 +31,10 @@ final class OpenClipPeer {
 
   private OpenClipPeer() {}
 
-  /** Runs the peer, or returns null with the reason printed when Python or open_clip is missing. */
+  /**
+   * Runs the peer, or returns null with the reason printed when Python or open_clip is missing.
+   * With {@code floor} (and an image-model case) it also measures the matmul floor.
+   */
   static Outcome runIfPresent(
       Path python,
       Path script,
@@ -39,7 +42,8 @@ final class OpenClipPeer {
       Path image,
       int threads,
       List<BenchCase> cases,
-      MeasureSettings s)
+      MeasureSettings s,
+      boolean floor)
       throws IOException, InterruptedException {
     if (python == null || !Files.isExecutable(python)) {
       System.err.println(
@@ -75,7 +79,7 @@ final class OpenClipPeer {
                 .distinct()
                 .collect(Collectors.joining(",")),
             "--print-embedding"));
-    if (cases.stream().anyMatch(c -> c.kind() == BenchCase.Kind.IMAGE_MODEL))
+    if (floor && cases.stream().anyMatch(c -> c.kind() == BenchCase.Kind.IMAGE_MODEL))
       command.add("--floor");
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
