@@ -148,9 +148,9 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, float[]> embeddings = new LinkedHashMap<>();
     float[] reference;
     MatmulFloor floor = null;
+    Device clip4jDevice = Device.parse(device);
     try (Clip4jRuntime clip4j =
-            new Clip4jRuntime(
-                model, threads, maxBatch, Device.parse(device), Precision.parse(precision));
+            new Clip4jRuntime(model, threads, maxBatch, clip4jDevice, Precision.parse(precision));
         OnnxRuntimePeer ort = OnnxRuntimePeer.openIfPresent(onnx, threads)) {
       Workload workload =
           new Workload(
@@ -184,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
                 threads,
                 benchCases,
                 settings,
-                Device.parse(device).type() == Device.Type.CPU);
+                clip4jDevice.type() == Device.Type.CPU);
         openClipPresent = openClip != null;
         if (!openClipPresent) continue;
         runtimes.put("open_clip", openClip.versions());

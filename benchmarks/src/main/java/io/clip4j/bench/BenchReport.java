@@ -113,15 +113,17 @@ public record BenchReport(
       md.append("| ").append(batch).append(" |");
       for (String name : names) {
         CaseResult r = find(name, kind, batch, 1);
-        double perImage = r == null ? 0 : r.p50Ms() / batch;
+        if (r == null) {
+          md.append(" - |");
+          continue;
+        }
+        double perImage = r.p50Ms() / batch;
         md.append(
-            r == null
-                ? " - |"
-                : String.format(
-                    Locale.ROOT,
-                    " %.1f (%.2fx) |",
-                    perImage,
-                    perImage / matmulFloor.floorMsPerImage()));
+            String.format(
+                Locale.ROOT,
+                " %.1f (%.2fx) |",
+                perImage,
+                perImage / matmulFloor.floorMsPerImage()));
       }
       md.append('\n');
     }

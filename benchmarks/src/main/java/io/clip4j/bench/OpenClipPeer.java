@@ -103,9 +103,7 @@ final class OpenClipPeer {
     for (JsonNode r : root.path("results")) {
       BenchCase c =
           new BenchCase(BenchCase.Kind.of(r.path("case").asText()), r.path("batch").asInt());
-      Histogram h = new Histogram(Measurement.SIGNIFICANT_DIGITS);
-      for (JsonNode sample : r.path("samples_ns")) h.recordValue(sample.asLong());
-      latencies.put(c, h);
+      latencies.put(c, histogram(r.path("samples_ns")));
     }
     JsonNode e = root.path("image_embedding");
     float[] embedding = new float[e.size()];
@@ -113,10 +111,19 @@ final class OpenClipPeer {
     MatmulFloor floor = null;
     JsonNode f = root.path("floor");
     if (!f.isMissingNode()) {
-      Histogram matmul = new Histogram(Measurement.SIGNIFICANT_DIGITS);
-      for (JsonNode sample : f.path("matmul_samples_ns")) matmul.recordValue(sample.asLong());
-      floor = new MatmulFloor(f.path("matmul_n").asInt(), f.path("image_flop").asLong(), matmul);
+      floor =
+          new MatmulFloor(
+              f.path("matmul_n").asInt(),
+              f.path("image_flop").asLong(),
+              histogram(f.path("matmul_samples_ns")));
     }
     return new Outcome(latencies, versions, embedding, floor);
+  }
+
+  /** A list of call times in nanoseconds, as the peer prints them. */
+  private static Histogram histogram(JsonNode samplesNs) {
+    Histogram h = new Histogram(Measurement.SIGNIFICANT_DIGITS);
+    for (JsonNode sample : samplesNs) h.recordValue(sample.asLong());
+    return h;
   }
 }
