@@ -116,6 +116,11 @@ final class OpenClipPeer {
               f.path("matmul_n").asInt(),
               f.path("image_flop").asLong(),
               histogram(f.path("matmul_samples_ns")));
+      // A zero would turn into an infinite speed or a zero floor in the report.
+      if (floor.matmulN() <= 0 || floor.imageFlop() <= 0 || floor.matmul().getTotalCount() == 0) {
+        System.err.println("bench: matmul floor left out: the open_clip peer's is incomplete");
+        floor = null;
+      }
     }
     return new Outcome(latencies, versions, embedding, floor);
   }
