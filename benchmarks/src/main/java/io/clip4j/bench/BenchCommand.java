@@ -1,8 +1,10 @@
 package io.clip4j.bench;
 
+import io.clip4j.ClipException;
 import io.clip4j.Device;
 import io.clip4j.MicroBatcher;
 import io.clip4j.Precision;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,33 +114,68 @@ public final class BenchCommand implements Callable<Integer> {
     if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
       System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
     }
-    System.exit(new CommandLine(new BenchCommand()).execute(args));
+    CommandLine cli = new CommandLine(new BenchCommand());
+    // A model that does not load or a file that cannot be read is the user's to fix: its message,
+    // not a stack trace. Anything else is a harness bug and keeps its trace.
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (!(e instanceof ClipException || e instanceof IOException)) throw e;
+          commandLine.getErr().println("bench: error: " + e.getMessage());
+          return 1;
+        });
+    System.exit(cli.execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    // Every option is checked before the first measurement, so a mistake costs no minutes.
     MeasureSettings settings =
         smoke
             ? MeasureSettings.SMOKE
             : new MeasureSettings(warmupSeconds, seconds, minIterations, maxIterations);
+    if (!(warmupSeconds >= 0 && seconds >= 0)
+        || !Double.isFinite(warmupSeconds)
+        || !Double.isFinite(seconds)) {
+      throw usage("--warmup-seconds and --seconds take a number of seconds from 0");
+    }
+    if (minIterations < 1 || maxIterations < minIterations) {
+      throw usage(
+          "--min-iterations takes a whole number from 1, --max-iterations one from"
+              + " --min-iterations");
+    }
+    // A size, case or caller count listed twice is measured once.
+    batches = batches.stream().distinct().toList();
+    callers = callers.stream().distinct().toList();
     List<BenchCase> benchCases = new ArrayList<>();
     try {
-      for (String kind : cases) {
+      for (String kind : cases.stream().distinct().toList()) {
         for (int batch : batches) benchCases.add(new BenchCase(BenchCase.Kind.of(kind), batch));
       }
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--cases: " + e.getMessage());
+      throw usage("--cases: " + e.getMessage());
     }
     if (threads < 1
         || rounds < 1
         || batches.stream().anyMatch(b -> b < 1)
         || callers.stream().anyMatch(n -> n < 1)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--threads, --rounds, --batches and --callers take whole numbers from 1");
+      throw usage("--threads, --rounds, --batches and --callers take whole numbers from 1");
     }
     if (!Files.isRegularFile(image)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--image: no file " + image);
+      throw usage("--image: no file " + image);
+    }
+    Device clip4jDevice;
+    Precision clip4jPrecision;
+    try {
+      clip4jDevice = Device.parse(device);
+      clip4jPrecision = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    try {
+      Files.createDirectories(outputDir);
+      if (!Files.isWritable(outputDir)) throw new IOException("not writable");
+    } catch (IOException e) {
+      throw usage("--output-dir: cannot write results to " + outputDir + " (" + e + ")");
     }
     int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
     byte[] jpeg = Files.readAllBytes(image);
@@ -148,9 +185,8 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, float[]> embeddings = new LinkedHashMap<>();
     float[] reference;
     MatmulFloor floor = null;
-    Device clip4jDevice = Device.parse(device);
     try (Clip4jRuntime clip4j =
-            new Clip4jRuntime(model, threads, maxBatch, clip4jDevice, Precision.parse(precision));
+            new Clip4jRuntime(model, threads, maxBatch, clip4jDevice, clip4jPrecision);
         OnnxRuntimePeer ort = OnnxRuntimePeer.openIfPresent(onnx, threads)) {
       Workload workload =
           new Workload(
@@ -223,6 +259,10 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.println(report.markdown());
     System.err.println("bench: results in " + outputDir.toAbsolutePath());
     return 0;
+  }
+
+  private CommandLine.ParameterException usage(String problem) {
+    return new CommandLine.ParameterException(spec.commandLine(), problem);
   }
 
   /**
