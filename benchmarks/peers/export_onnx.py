@@ -7,12 +7,14 @@ benchmarks/make_random_model.py). Writes, in fp32 with a dynamic batch dimension
   OUTDIR/image.onnx   "pixels" float32 [B,3,S,S] -> "embedding" = model.encode_image (not normalised)
   OUTDIR/text.onnx    "tokens" int64 [B,77]      -> "embedding" = model.encode_text (not normalised)
   OUTDIR/export.json  versions, opset and the max abs differences ONNX Runtime vs open_clip
+A tower over protobuf's 2 GB keeps its weights in OUTDIR/image.onnx.data (or text.onnx.data).
 Then checks both with onnxruntime (CPUExecutionProvider) on a random batch of 2 and exits 1 when a
 difference exceeds 1e-4. Skips the export (not the check) when both .onnx files are newer than the
 safetensors file. Needs onnx and onnxruntime (benchmarks/peers/requirements.txt).
 """
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -44,11 +46,22 @@ def export(model, encode, example, input_name, path):
     # nn.MultiheadAttention's inference fast path (aten::_native_multi_head_attention, taken when no
     # parameter requires grad) has no ONNX export; the plain path exports fine.
     torch.backends.mha.set_fastpath_enabled(False)
-    # The wrapper in eval mode too: a new module trains, and tracing it in training mode updated a
-    # ResNet's batch-norm statistics, so the model the export was then checked against had changed.
-    torch.onnx.export(Tower(model, encode).eval(), (example,), str(path), dynamo=False, opset_version=OPSET,
-                      input_names=[input_name], output_names=["embedding"],
-                      dynamic_axes={input_name: {0: "batch"}, "embedding": {0: "batch"}})
+    with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
+        raw = Path(scratch) / path.name
+        # The wrapper in eval mode too: a new module trains, and tracing it in training mode updated
+        # a ResNet's batch-norm statistics, so the model the export was then checked against had
+        # changed.
+        torch.onnx.export(Tower(model, encode).eval(), (example,), str(raw), dynamo=False,
+                          opset_version=OPSET, input_names=[input_name], output_names=["embedding"],
+                          dynamic_axes={input_name: {0: "batch"}, "embedding": {0: "batch"}})
+        if len(list(Path(scratch).iterdir())) == 1:
+            raw.replace(path)
+        else:
+            # Over protobuf's 2 GB (ViT-H-14's image tower) the exporter writes each weight to its own
+            # file beside the model, named after the tensor ("onnx__MatMul_6409"): the towers' files
+            # could overwrite each other in one folder. One PATH.data file per tower instead.
+            onnx.save_model(onnx.load(str(raw)), str(path), save_as_external_data=True,
+                            all_tensors_to_one_file=True, location=path.name + ".data")
     torch.backends.mha.set_fastpath_enabled(True)
     onnx.checker.check_model(str(path))
 
