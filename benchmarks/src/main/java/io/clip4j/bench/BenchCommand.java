@@ -164,12 +164,16 @@ public final class BenchCommand implements Callable<Integer> {
       throw usage("--image: no file " + image);
     }
     Device clip4jDevice;
-    Precision clip4jPrecision;
     try {
       clip4jDevice = Device.parse(device);
+    } catch (IllegalArgumentException e) {
+      throw usage("--device: " + e.getMessage());
+    }
+    Precision clip4jPrecision;
+    try {
       clip4jPrecision = Precision.parse(precision);
     } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
+      throw usage("--precision: " + e.getMessage());
     }
     try {
       Files.createDirectories(outputDir);
