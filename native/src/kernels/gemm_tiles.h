@@ -1,5 +1,6 @@
-// The micro-kernels behind packed_gemm.h: one tile of up to kMaxRows rows of C from a slice of
-// the weight's column panel, kept in vector registers for the whole slice.
+// The micro-kernels behind packed_gemm.h and packed_attention.h: one tile of up to kMaxRows rows
+// of C from a slice of a column panel, kept in vector registers for the whole slice; and the
+// attention's softmax of a row of scores and packing of keys.
 #pragma once
 
 #include <cstdint>
@@ -32,17 +33,30 @@ struct Tile {
 
 using TileFunction = void (*)(const Tile&);
 
+// row[j] = exp(scale·(row[j] - m)) / s for j < valid, m and s the max and the sum over those j;
+// row[j] = 0 for valid <= j < total (the keys a causal mask hides).
+using SoftmaxRowFunction = void (*)(float* row, int64_t valid, int64_t total, float scale);
+
+// A's first `rows` rows (lda floats apart, `depth` floats each) as the columns of panels of
+// kPanelWidth columns, depth rows each; the columns past `rows` 0: the attention's kᵀ.
+using PackTransposedFunction = void (*)(const float* a, int64_t lda, int64_t rows, int64_t depth,
+                                        float* panels);
+
 namespace avx512 {
 constexpr int kPanelWidth = 32;
 constexpr int kMaxRows = 12;
 // tile_for_rows(r) runs a tile of r rows, 1 <= r <= kMaxRows.
 TileFunction tile_for_rows(int rows);
+void softmax_row(float* row, int64_t valid, int64_t total, float scale);
+void pack_transposed(const float* a, int64_t lda, int64_t rows, int64_t depth, float* panels);
 }  // namespace avx512
 
 namespace avx2 {
 constexpr int kPanelWidth = 16;
 constexpr int kMaxRows = 6;
 TileFunction tile_for_rows(int rows);
+void softmax_row(float* row, int64_t valid, int64_t total, float scale);
+void pack_transposed(const float* a, int64_t lda, int64_t rows, int64_t depth, float* panels);
 }  // namespace avx2
 
 }  // namespace clip4j::kernels

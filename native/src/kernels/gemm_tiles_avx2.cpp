@@ -11,6 +11,7 @@
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 
+#include "kernels/attention_template.h"
 #include "kernels/gemm_tile_template.h"
 
 namespace clip4j::kernels::avx2 {
@@ -59,11 +60,46 @@ struct Isa {
   }
   static Vec masked_load(Mask m, const float* p) { return _mm256_maskload_ps(p, m); }
   static void masked_store(Mask m, float* p, Vec v) { _mm256_maskstore_ps(p, m, v); }
+  // For the row softmax (softmax_template.h): `fill` in the lanes outside m.
+  static Vec masked_load_or(Mask m, const float* p, Vec fill) {
+    return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+  }
+  static Vec keep(Mask m, Vec v) {
+    return _mm256_and_ps(v, _mm256_castsi256_ps(m));
+  }  // 0 outside m
+  static float reduce_max(Vec v) {
+    __m128 x = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    x = _mm_max_ps(x, _mm_movehl_ps(x, x));
+    return _mm_cvtss_f32(_mm_max_ss(x, _mm_movehdup_ps(x)));
+  }
+  static float reduce_add(Vec v) {
+    __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+    return _mm_cvtss_f32(_mm_add_ss(x, _mm_movehdup_ps(x)));
+  }
+  // For the keys' packing: lane i's offset (first + i)·stride, and a gather at them (0 outside m).
+  using Index = __m256i;
+  static Index lane_offsets(int64_t stride, int first = 0) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_mullo_epi32(_mm256_set1_epi32(static_cast<int>(stride)),
+                              _mm256_add_epi32(lanes, _mm256_set1_epi32(first)));
+  }
+  static Vec masked_gather(Mask m, const float* base, Index offsets) {
+    return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, offsets, _mm256_castsi256_ps(m), 4);
+  }
 };
 
 }  // namespace
 
 TileFunction tile_for_rows(int rows) { return pick_tile<Isa, kMaxRows>(rows); }
+
+void softmax_row(float* row, int64_t valid, int64_t total, float scale) {
+  kernels::softmax_row<Isa>(row, valid, total, scale);
+}
+
+void pack_transposed(const float* a, int64_t lda, int64_t rows, int64_t depth, float* panels) {
+  kernels::pack_transposed<Isa>(a, lda, rows, depth, panels);
+}
 
 }  // namespace clip4j::kernels::avx2
 

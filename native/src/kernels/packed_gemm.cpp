@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/errors.h"
-#include "kernels/gemm_tiles.h"
+#include "kernels/isa_dispatch.h"
 
 // This file must be compiled with -fopenmp: ATen's parallel_for is a header template, and without
 // it runs everything on the calling thread. It then uses libtorch's own libgomp (CMakeLists.txt).
@@ -66,14 +66,6 @@ std::optional<GemmIsa> chosen_isa() {
   }
   throw InvalidArgument("CLIP4J_CPU_GEMM='" + choice +
                         "' is not one of packed (the default), avx2, libtorch");
-}
-
-int panel_width(GemmIsa isa) {
-  return isa == GemmIsa::Avx512 ? avx512::kPanelWidth : avx2::kPanelWidth;
-}
-int max_rows(GemmIsa isa) { return isa == GemmIsa::Avx512 ? avx512::kMaxRows : avx2::kMaxRows; }
-TileFunction tile_for_rows(GemmIsa isa, int rows) {
-  return isa == GemmIsa::Avx512 ? avx512::tile_for_rows(rows) : avx2::tile_for_rows(rows);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/packed_attention.h"
+
 namespace clip4j {
 namespace {
 
@@ -36,9 +38,13 @@ at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal,
                                              const at::Tensor& residual) const {
   const int64_t batch = x.size(0), tokens = x.size(1), width = x.size(2);
   const int64_t head_dim = width / heads_;
-  // [batch, tokens, 3 * width] -> three [batch, heads, tokens, head_dim] views.
+  const at::Tensor projected = in_proj_(x);  // [batch, tokens, 3 * width]
+  if (kernels::can_attend(projected, heads_)) {
+    return out_proj_(kernels::packed_attention(projected, heads_, causal), residual);
+  }
+  // Three [batch, heads, tokens, head_dim] views.
   const at::Tensor qkv =
-      in_proj_(x).view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
+      projected.view({batch, tokens, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
   const at::Tensor attended = attend(qkv[0], qkv[1], qkv[2], std::nullopt, causal);
   return out_proj_(attended.transpose(1, 2).reshape({batch, tokens, width}), residual);
 }

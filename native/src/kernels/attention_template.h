@@ -1,0 +1,76 @@
+// The attention kernel's two ISA-specific pieces behind gemm_tiles.h: the row softmax and the
+// packing of keys as column panels. Written once over a vector ISA's traits (as
+// gemm_tile_template.h; adds masked_load_or, keep, reduce_max, reduce_add, Index, lane_offsets
+// and masked_gather) and compiled by each gemm_tiles_<isa>.cpp under that ISA's target pragma.
+// Included only by those files, after activation_math.h and inside their target pragma.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+#include "kernels/activation_math.h"
+
+namespace clip4j::kernels {
+
+template <class Isa>
+void softmax_row(float* row, int64_t valid, int64_t total, float scale) {
+  using Vec = typename Isa::Vec;
+  constexpr int kLanes = Isa::kLanes;
+  const int64_t whole = valid / kLanes * kLanes;
+  const auto tail = Isa::mask(static_cast<int>(valid - whole));
+  // Lanes past `valid` read as -inf for the max, and count as 0 in the sum.
+  const Vec lowest = Isa::set1(-std::numeric_limits<float>::infinity());
+  Vec top = lowest;
+  for (int64_t j = 0; j < whole; j += kLanes) top = Isa::max(top, Isa::load(row + j));
+  if (whole < valid) top = Isa::max(top, Isa::masked_load_or(tail, row + whole, lowest));
+  const Vec max = Isa::set1(Isa::reduce_max(top)), factor = Isa::set1(scale);
+  // exp(scale·(x - max)): 1 for the largest score, so the sum is at least 1. Exponents below -87
+  // are raised to -87: exp then gives 1.6e-38, float32's smallest normal number, not a denormal,
+  // whose microcode assist made the whole softmax 3x slower (the tail's -inf lanes alone did),
+  // and no weight changes by more than 1.6e-38. (The exponent second: x86's max returns its second
+  // operand when either is NaN, so a NaN score stays NaN.)
+  const Vec floor = Isa::set1(-87.0f);
+  const auto exp_scaled = [&](Vec x) {
+    return exp_of<Isa>(Isa::max(floor, Isa::mul(Isa::sub(x, max), factor)));
+  };
+  Vec sum = Isa::zero();
+  for (int64_t j = 0; j < whole; j += kLanes) {
+    const Vec e = exp_scaled(Isa::load(row + j));
+    Isa::masked_store(Isa::mask(kLanes), row + j, e);
+    sum = Isa::add(sum, e);
+  }
+  if (whole < valid) {
+    const Vec e = Isa::keep(tail, exp_scaled(Isa::masked_load(tail, row + whole)));
+    Isa::masked_store(tail, row + whole, e);
+    sum = Isa::add(sum, e);
+  }
+  const Vec inverse = Isa::set1(1.0f / Isa::reduce_add(sum));
+  for (int64_t j = 0; j < valid; j += kLanes) {
+    const auto lanes = Isa::mask(static_cast<int>(valid - j));
+    Isa::masked_store(lanes, row + j, Isa::mul(Isa::masked_load(lanes, row + j), inverse));
+  }
+  for (int64_t j = valid; j < total; ++j) row[j] = 0.0f;
+}
+
+// panels[(p·depth + d)·width + j] = a[(p·width + j)·lda + d] for the rows below `rows`, 0 past
+// them (width = 2·kLanes): A's rows as the columns of panels, gathered a vector at a time. Scalar
+// copies ran at 2 cycles an element (the rows of a q, k, v projection are 9 KB apart, so their
+// lines crowd four of L1's sets) and took a quarter of the attention's time.
+template <class Isa>
+void pack_transposed(const float* a, int64_t lda, int64_t rows, int64_t depth, float* panels) {
+  constexpr int kLanes = Isa::kLanes;
+  // Lanes i and kLanes + i of a panel's row: rows i and kLanes + i of the 2·kLanes it covers.
+  const auto low = Isa::lane_offsets(lda), high = Isa::lane_offsets(lda, kLanes);
+  for (int64_t row = 0; row < rows; row += 2 * kLanes) {
+    const auto m0 = Isa::mask(static_cast<int>(rows - row));
+    const auto m1 = Isa::mask(static_cast<int>(rows - row - kLanes));
+    const float* first = a + row * lda;
+    for (int64_t d = 0; d < depth; ++d, panels += 2 * kLanes) {
+      Isa::masked_store(Isa::mask(kLanes), panels, Isa::masked_gather(m0, first + d, low));
+      Isa::masked_store(Isa::mask(kLanes), panels + kLanes,
+                        Isa::masked_gather(m1, first + d, high));
+    }
+  }
+}
+
+}  // namespace clip4j::kernels
