@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <utility>
 
 #include "kernels/activation_math.h"
@@ -87,15 +88,20 @@ void tile(const Tile& t) {
     sum1 = Isa::add(base1, acc[i][1]);
   };
   // Both loops unrolled, so the sums stay in registers. Without an activation (every slice but a
-  // product's last) nothing is called: a call to activate() per vector made GCC spill all 2 * Rows
-  // accumulators to the stack first and cost ViT-B-32's products 2% (README, Speed).
-  if (t.activation == Activation::Identity) {
+  // product's last) or with ReLU (a ResNet's 1x1 convolutions) nothing is called: a call to
+  // activate() per vector made GCC spill all 2 * Rows accumulators to the stack first, and cost
+  // ViT-B-32's products 2% (README, Speed). Both are max(floor, x): floor -inf keeps x as it is
+  // (NaN included: x86's max returns its second operand when either is NaN), floor 0 is ReLU.
+  if (t.activation == Activation::Identity || t.activation == Activation::Relu) {
+    const Vec floor = t.activation == Activation::Relu
+                          ? Isa::zero()
+                          : Isa::set1(-std::numeric_limits<float>::infinity());
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       Vec sum0, sum1;
       add_base(i, sum0, sum1);
-      Isa::masked_store(m0, t.c + i * t.ldc, sum0);
-      Isa::masked_store(m1, t.c + i * t.ldc + kLanes, sum1);
+      Isa::masked_store(m0, t.c + i * t.ldc, Isa::max(floor, sum0));
+      Isa::masked_store(m1, t.c + i * t.ldc + kLanes, Isa::max(floor, sum1));
     }
   } else {
 #pragma GCC unroll 16
