@@ -25,10 +25,10 @@ void softmax_row(float* row, int64_t valid, int64_t total, float scale) {
   if (whole < valid) top = Isa::max(top, Isa::masked_load_or(tail, row + whole, lowest));
   const Vec max = Isa::set1(Isa::reduce_max(top)), factor = Isa::set1(scale);
   // exp(scale·(x - max)): 1 for the largest score, so the sum is at least 1. Exponents below -87
-  // are raised to -87: exp then gives 1.6e-38, float32's smallest normal number, not a denormal,
-  // whose microcode assist made the whole softmax 3x slower (the tail's -inf lanes alone did),
-  // and no weight changes by more than 1.6e-38. (The exponent second: x86's max returns its second
-  // operand when either is NaN, so a NaN score stays NaN.)
+  // are raised to -87: exp then gives 1.6e-38, just above float32's smallest normal number, not a
+  // denormal, whose microcode assists made the whole softmax 3x slower (the tail's -inf lanes
+  // alone did), and no weight changes by more than 1.6e-38. (The exponent second: x86's max returns
+  // its second operand when either is NaN, so a NaN score stays NaN.)
   const Vec floor = Isa::set1(-87.0f);
   const auto exp_scaled = [&](Vec x) {
     return exp_of<Isa>(Isa::max(floor, Isa::mul(Isa::sub(x, max), factor)));

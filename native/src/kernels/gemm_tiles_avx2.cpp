@@ -61,13 +61,12 @@ struct Isa {
   }
   static Vec masked_load(Mask m, const float* p) { return _mm256_maskload_ps(p, m); }
   static void masked_store(Mask m, float* p, Vec v) { _mm256_maskstore_ps(p, m, v); }
-  // For the row softmax (softmax_template.h): `fill` in the lanes outside m.
+  // For the attention's softmax (attention_template.h): `fill` in the lanes outside m; v with 0
+  // outside m; the lanes' max and sum.
   static Vec masked_load_or(Mask m, const float* p, Vec fill) {
     return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
   }
-  static Vec keep(Mask m, Vec v) {
-    return _mm256_and_ps(v, _mm256_castsi256_ps(m));
-  }  // 0 outside m
+  static Vec keep(Mask m, Vec v) { return _mm256_and_ps(v, _mm256_castsi256_ps(m)); }
   static float reduce_max(Vec v) {
     __m128 x = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     x = _mm_max_ps(x, _mm_movehl_ps(x, x));

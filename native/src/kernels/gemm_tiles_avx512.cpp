@@ -58,11 +58,12 @@ struct Isa {
   }
   static Vec masked_load(Mask m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
   static void masked_store(Mask m, float* p, Vec v) { _mm512_mask_storeu_ps(p, m, v); }
-  // For the row softmax (softmax_template.h): `fill` in the lanes outside m.
+  // For the attention's softmax (attention_template.h): `fill` in the lanes outside m; v with 0
+  // outside m; the lanes' max and sum.
   static Vec masked_load_or(Mask m, const float* p, Vec fill) {
     return _mm512_mask_loadu_ps(fill, m, p);
   }
-  static Vec keep(Mask m, Vec v) { return _mm512_maskz_mov_ps(m, v); }  // 0 outside m
+  static Vec keep(Mask m, Vec v) { return _mm512_maskz_mov_ps(m, v); }
   static float reduce_max(Vec v) { return _mm512_reduce_max_ps(v); }
   static float reduce_add(Vec v) { return _mm512_reduce_add_ps(v); }
   // For the keys' packing: lane i's offset (first + i)·stride, and a gather at them (0 outside m).

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <vector>
+#include <memory>
 
 #include "kernels/isa_dispatch.h"
 
@@ -18,14 +18,11 @@ namespace {
 
 int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
-// A thread's scratch for one head, kept between calls: keys as column panels (kᵀ), values as
-// column panels, and the scores.
-float* scratch(int64_t floats) {
-  thread_local std::vector<float> buffer;
-  constexpr int64_t kAlign = 64 / sizeof(float);
-  if (static_cast<int64_t>(buffer.size()) < floats + kAlign) buffer.resize(floats + kAlign);
-  float* data = buffer.data();
-  return data + (kAlign - reinterpret_cast<uintptr_t>(data) / sizeof(float) % kAlign) % kAlign;
+// The first 64-byte aligned address in `buffer` (allocated 15 floats longer than it needs).
+float* aligned(float* buffer) {
+  constexpr uintptr_t kAlign = 64;
+  const uintptr_t address = reinterpret_cast<uintptr_t>(buffer);
+  return reinterpret_cast<float*>((address + kAlign - 1) / kAlign * kAlign);
 }
 
 // C[rows, columns) = A·B for one tile of A's rows, A's rows `lda` floats apart, B as column panels
@@ -76,7 +73,10 @@ at::Tensor packed_attention(const at::Tensor& qkv_in, int64_t heads, bool causal
   float* output = out.mutable_data_ptr<float>();
 
   at::parallel_for(0, batch * heads, 1, [&](int64_t first, int64_t last) {
-    float* keys = scratch(scratch_floats);
+    // A thread's scratch for its heads, one call long (thread_local buffers would stay with every
+    // OpenMP worker of every calling thread): kᵀ's panels, v's panels, the scores.
+    const std::unique_ptr<float[]> buffer(new float[scratch_floats + 15]);
+    float* keys = aligned(buffer.get());
     float* values = keys + key_floats;
     float* scores = values + value_floats;
     for (int64_t task = first; task < last; ++task) {
