@@ -10,7 +10,8 @@
 // figures.
 //
 // Two builds of one micro-kernel (gemm_tile_template.h): AVX-512 and AVX2+FMA, picked at load from
-// CPUID; on other CPUs, or with CLIP4J_CPU_GEMM=libtorch, layers keep at::linear.
+// CPUID; on other CPUs, or with CLIP4J_CPU_GEMM=libtorch, layers keep at::linear (and attention
+// libtorch's scaled_dot_product_attention: packed_attention.h).
 #pragma once
 
 #include <ATen/Tensor.h>
