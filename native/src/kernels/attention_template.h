@@ -5,6 +5,7 @@
 // Included only by those files, after activation_math.h and inside their target pragma.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -20,9 +21,25 @@ void softmax_row(float* row, int64_t valid, int64_t total, float scale) {
   const auto tail = Isa::mask(static_cast<int>(valid - whole));
   // Lanes past `valid` read as -inf for the max, and count as 0 in the sum.
   const Vec lowest = Isa::set1(-std::numeric_limits<float>::infinity());
-  Vec top = lowest;
-  for (int64_t j = 0; j < whole; j += kLanes) top = Isa::max(top, Isa::load(row + j));
-  if (whole < valid) top = Isa::max(top, Isa::masked_load_or(tail, row + whole, lowest));
+  // x·0 is 0 for every finite score and NaN for NaN or ±inf (an overflow upstream): x86's max
+  // would drop a NaN, so the row is checked apart and then given NaN weights, which carry it to
+  // the output, where the results check reports it.
+  Vec top = lowest, finite = Isa::zero();
+  for (int64_t j = 0; j < whole; j += kLanes) {
+    const Vec x = Isa::load(row + j);
+    top = Isa::max(top, x);
+    finite = Isa::add(finite, Isa::mul(x, Isa::zero()));
+  }
+  if (whole < valid) {
+    const Vec x = Isa::masked_load(tail, row + whole);
+    top = Isa::max(top, Isa::masked_load_or(tail, row + whole, lowest));
+    finite = Isa::add(finite, Isa::mul(x, Isa::zero()));
+  }
+  if (std::isnan(Isa::reduce_add(finite))) {
+    for (int64_t j = 0; j < total; ++j)
+      row[j] = j < valid ? std::numeric_limits<float>::quiet_NaN() : 0.0f;
+    return;
+  }
   const Vec max = Isa::set1(Isa::reduce_max(top)), factor = Isa::set1(scale);
   // exp(scale·(x - max)): 1 for the largest score, so the sum is at least 1. Exponents below -80
   // give 0 (the exact weight is below 1.8e-35 of the largest): the others then stay normal
