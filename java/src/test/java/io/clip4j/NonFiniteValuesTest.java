@@ -206,6 +206,30 @@ class NonFiniteValuesTest {
     }
   }
 
+  /**
+   * Finite weights whose attention scores overflow: with ln_1's weight 1 and bias 10 every query
+   * and key value of the first vision block is 10 * 64 * 1e19, and their products pass float32's
+   * range. The CPU attention kernel's softmax must carry that into NaN weights (x86's max alone
+   * could drop it) so the results check reports it instead of returning an embedding.
+   */
+  @Test
+  void attentionScoresThatOverflowAreReportedNotReturned() throws IOException {
+    Map<String, SafetensorsWriter.Tensor> tensors = tensors("vit-tiny");
+    fill(tensors, "visual.transformer.resblocks.0.ln_1.weight", 1f);
+    fill(tensors, "visual.transformer.resblocks.0.ln_1.bias", 10f);
+    fill(tensors, "visual.transformer.resblocks.0.attn.in_proj_weight", 1e19f);
+    Path file = write(tensors);
+    try (ClipModel fp32 = ClipModel.load(file, options("vit-tiny", Precision.FP32))) {
+      ClipException e =
+          assertThrows(
+              ClipException.class, () -> fp32.embedImage(Fixtures.IMAGES.resolve("rocket.jpg")));
+      assertEquals(ErrorCode.NUMERIC_OVERFLOW, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("overflowed in fp32"), e.getMessage());
+      // The text tower does not share those weights and still answers.
+      assertEquals(32, fp32.embedText("a photo").length);
+    }
+  }
+
   @Test
   void nonFinitePixelsAreRefusedByTheJavaApi() {
     try (ClipModel model = ClipModel.load(Fixtures.path("rn-tiny"))) {
