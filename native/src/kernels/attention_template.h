@@ -31,9 +31,9 @@ void softmax_row(float* row, int64_t valid, int64_t total, float scale) {
     finite = Isa::add(finite, Isa::mul(x, Isa::zero()));
   }
   if (whole < valid) {
-    const Vec x = Isa::masked_load(tail, row + whole);
-    top = Isa::max(top, Isa::masked_load_or(tail, row + whole, lowest));
-    finite = Isa::add(finite, Isa::mul(x, Isa::zero()));
+    const Vec x = Isa::masked_load_or(tail, row + whole, lowest);
+    top = Isa::max(top, x);
+    finite = Isa::add(finite, Isa::keep(tail, Isa::mul(x, Isa::zero())));
   }
   if (std::isnan(Isa::reduce_add(finite))) {
     for (int64_t j = 0; j < total; ++j)

@@ -19,11 +19,11 @@ inline TileFunction tile_for_rows(GemmIsa isa, int rows) {
   return isa == GemmIsa::Avx512 ? avx512::tile_for_rows(rows) : avx2::tile_for_rows(rows);
 }
 
-inline SoftmaxRowFunction softmax_row(GemmIsa isa) {
+inline SoftmaxRowFunction softmax_row_for(GemmIsa isa) {
   return isa == GemmIsa::Avx512 ? &avx512::softmax_row : &avx2::softmax_row;
 }
 
-inline PackTransposedFunction pack_transposed(GemmIsa isa) {
+inline PackTransposedFunction pack_transposed_for(GemmIsa isa) {
   return isa == GemmIsa::Avx512 ? &avx512::pack_transposed : &avx2::pack_transposed;
 }
 

@@ -67,8 +67,8 @@ at::Tensor packed_attention(const at::Tensor& qkv_in, int64_t heads, bool causal
   // Equal row tiles, as packed_linear's (50 tokens: 5 of 10 on AVX-512).
   const int64_t tiles = (tokens + max_rows(isa) - 1) / max_rows(isa);
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-  const SoftmaxRowFunction softmax = softmax_row(isa);
-  const PackTransposedFunction pack_keys = pack_transposed(isa);
+  const SoftmaxRowFunction softmax = softmax_row_for(isa);
+  const PackTransposedFunction pack_keys = pack_transposed_for(isa);
   const float* input = qkv.const_data_ptr<float>();
   float* output = out.mutable_data_ptr<float>();
 
