@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "kernels/packed_attention.h"
+#include "kernels/packed_gemm.h"
 
 namespace clip4j {
 namespace {
@@ -39,8 +40,14 @@ at::Tensor ResidualAttentionBlock::attention(const at::Tensor& x, bool causal,
   const int64_t batch = x.size(0), tokens = x.size(1), width = x.size(2);
   const int64_t head_dim = width / heads_;
   const at::Tensor projected = in_proj_(x);  // [batch, tokens, 3 * width]
-  if (kernels::can_attend(projected, heads_)) {
-    return out_proj_(kernels::packed_attention(projected, heads_, causal), residual);
+  // Half precision on the CPU attends in float32 (attend() says why), here on the packed kernel:
+  // one contiguous conversion each way instead of three strided ones around libtorch's SDPA.
+  const bool half_on_cpu = projected.device().is_cpu() && projected.scalar_type() != at::kFloat;
+  const at::Tensor wide =
+      half_on_cpu && kernels::packed_gemm_isa() ? projected.to(at::kFloat) : projected;
+  if (kernels::can_attend(wide, heads_)) {
+    const at::Tensor attended = kernels::packed_attention(wide, heads_, causal);
+    return out_proj_(attended.to(projected.scalar_type()), residual);
   }
   // Three [batch, heads, tokens, head_dim] views.
   const at::Tensor qkv =

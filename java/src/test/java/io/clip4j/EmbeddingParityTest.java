@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -176,6 +177,34 @@ class EmbeddingParityTest {
       double cosine =
           dot(Fixtures.floats(text.get("normalized")), model.embedText(text.get("text").asText()));
       assertTrue(cosine >= minCosine, name + " " + precision + " text: cosine " + cosine);
+    }
+  }
+
+  /**
+   * A bf16 batch on the CPU with at least 4 images per thread runs as one sub-batch per thread
+   * (HostImageRunner), each on its own thread: every image's embedding must still land in its own
+   * place, close to open_clip's fp32 one and to the same image embedded alone. vit-tiny's 16
+   * reference images on 2 threads: two sub-batches of 8 (neighbouring images differ: cosine
+   * 0.74-0.99 between most of them).
+   */
+  @Test
+  void reducedPrecisionBatchSplitAcrossThreadsKeepsEveryImageInPlace() {
+    JsonNode expected = Fixtures.expected("vit-tiny");
+    ClipOptions options =
+        ClipOptions.builder().precision(Precision.BF16).threads(2).batchSize(32).build();
+    try (ClipModel model = ClipModel.load(Fixtures.path("vit-tiny"), options)) {
+      Map<Path, float[]> images = Fixtures.expectedImageEmbeddings(expected, "normalized");
+      List<Path> files = new ArrayList<>(images.keySet());
+      List<float[]> want = new ArrayList<>(images.values());
+      assertTrue(files.size() >= 2 * 4, "the fixture must fill two sub-batches");
+      List<float[]> got = model.embedImageFiles(files);
+      for (int i = 0; i < files.size(); i++) {
+        String image = files.get(i).getFileName().toString();
+        double toFp32 = dot(want.get(i), got.get(i));
+        assertTrue(toFp32 >= 0.999, "bf16 batch, " + image + ": cosine to fp32 " + toFp32);
+        double toAlone = dot(model.embedImage(files.get(i)), got.get(i));
+        assertTrue(toAlone >= 0.9999, "bf16 batch, " + image + ": cosine to alone " + toAlone);
+      }
     }
   }
 
