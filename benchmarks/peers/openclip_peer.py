@@ -1,10 +1,12 @@
 """open_clip side of the benchmarks, run as a subprocess by the Java harness (benchmarks/src).
 
     models/.pyenv/bin/python benchmarks/peers/openclip_peer.py --model FOLDER --image JPEG \
-        --threads N --batches 1,4 [--cases image-model,image-e2e,text-model,text-e2e] \
+        --threads N [--precision fp32|fp16|bf16] --batches 1,4 [--cases image-model,image-e2e,text-model,text-e2e] \
         [--warmup-seconds 2] [--seconds 5] [--min-iterations 5] [--max-iterations 200] [--print-embedding] \
         [--floor]
 
+The model's weights and the image cases' pixels are cast to --precision (default fp32), as
+model.to(dtype) does: the same precision clip4j runs in.
 Cases, for each batch size B, under torch.inference_mode():
   image-model  model.encode_image on the preprocessed image repeated B times (prepared untimed)
   image-e2e    B x (PIL.Image.open(JPEG bytes in memory) -> preprocess), stack, encode_image
@@ -39,6 +41,7 @@ open_clip = import_open_clip()
 
 CASES = ["image-model", "image-e2e", "text-model", "text-e2e"]
 MATMUL_N = 1024
+DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
 def image_flop(model, one):
@@ -70,6 +73,7 @@ def parse_args():
     parser.add_argument("--model", required=True, help="open_clip folder (open_clip_config.json + weights)")
     parser.add_argument("--image", required=True, help="JPEG file")
     parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--precision", choices=sorted(DTYPES), default="fp32")
     parser.add_argument("--batches", default="1", help="comma list of batch sizes")
     parser.add_argument("--cases", default=",".join(CASES), help="comma list of " + ",".join(CASES))
     parser.add_argument("--warmup-seconds", type=float, default=2.0)
@@ -106,13 +110,15 @@ def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
     model, _, preprocess = open_clip.create_model_and_transforms("local-dir:" + args.model)
-    model.eval()
+    dtype = DTYPES[args.precision]
+    model = model.eval().to(dtype)
     tokenizer = open_clip.get_tokenizer("local-dir:" + args.model)
     jpeg = Path(args.image).read_bytes()
-    one = preprocess(Image.open(io.BytesIO(jpeg))).unsqueeze(0)
+    one = preprocess(Image.open(io.BytesIO(jpeg))).unsqueeze(0).to(dtype)
 
     def image_e2e(b):
-        return model.encode_image(torch.stack([preprocess(Image.open(io.BytesIO(jpeg))) for _ in range(b)]))
+        pixels = torch.stack([preprocess(Image.open(io.BytesIO(jpeg))) for _ in range(b)])
+        return model.encode_image(pixels.to(dtype))
 
     def prompts(b):
         # The same prompts as the Java harness (BenchCommand.PROMPT): a different number per row.
@@ -127,7 +133,7 @@ def main():
            "threads": args.threads, "results": []}
     with torch.inference_mode():
         if args.print_embedding:
-            out["image_embedding"] = model.encode_image(one)[0].tolist()
+            out["image_embedding"] = model.encode_image(one)[0].float().tolist()
         if args.floor:
             a, b = torch.randn(MATMUL_N, MATMUL_N), torch.randn(MATMUL_N, MATMUL_N)
             samples = measure(lambda: torch.mm(a, b), args)

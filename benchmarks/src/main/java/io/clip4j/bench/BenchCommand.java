@@ -129,13 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Every option is checked before the first measurement, so a mistake costs no minutes.
-    MeasureSettings settings =
-        smoke
-            ? MeasureSettings.SMOKE
-            : new MeasureSettings(warmupSeconds, seconds, minIterations, maxIterations);
-    if (!(warmupSeconds >= 0 && seconds >= 0)
-        || !Double.isFinite(warmupSeconds)
-        || !Double.isFinite(seconds)) {
+    if (!isSeconds(warmupSeconds) || !isSeconds(seconds)) {
       throw usage("--warmup-seconds and --seconds take a number of seconds from 0");
     }
     if (minIterations < 1 || maxIterations < minIterations) {
@@ -143,6 +137,10 @@ public final class BenchCommand implements Callable<Integer> {
           "--min-iterations takes a whole number from 1, --max-iterations one from"
               + " --min-iterations");
     }
+    MeasureSettings settings =
+        smoke
+            ? MeasureSettings.SMOKE
+            : new MeasureSettings(warmupSeconds, seconds, minIterations, maxIterations);
     // A size, case or caller count listed twice is measured once.
     batches = batches.stream().distinct().toList();
     callers = callers.stream().distinct().toList();
@@ -214,7 +212,8 @@ public final class BenchCommand implements Callable<Integer> {
         measureMicroBatching(clip4j, workload, settings, pooled, tag);
         // open_clip in its own process, while the JVM's runtimes are idle.
         if (!openClipPresent) continue;
-        // The floor is a CPU product's: beside clip4j on a GPU it would compare nothing.
+        // open_clip runs in clip4j's precision. The floor is a float32 CPU product's: beside
+        // clip4j on a GPU or in a half precision it would compare nothing.
         OpenClipPeer.Outcome openClip =
             OpenClipPeer.runIfPresent(
                 python,
@@ -222,9 +221,10 @@ public final class BenchCommand implements Callable<Integer> {
                 model,
                 image,
                 threads,
+                clip4jPrecision,
                 benchCases,
                 settings,
-                clip4jDevice.type() == Device.Type.CPU);
+                clip4jDevice.type() == Device.Type.CPU && clip4jPrecision == Precision.FP32);
         openClipPresent = openClip != null;
         if (!openClipPresent) continue;
         runtimes.put("open_clip", openClip.versions());
@@ -263,6 +263,11 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.println(report.markdown());
     System.err.println("bench: results in " + outputDir.toAbsolutePath());
     return 0;
+  }
+
+  /** NaN, infinity and negative numbers are not a time budget. */
+  private static boolean isSeconds(double value) {
+    return Double.isFinite(value) && value >= 0;
   }
 
   private CommandLine.ParameterException usage(String problem) {

@@ -2,6 +2,7 @@ package io.clip4j.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,14 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
  * open_clip in Python (benchmarks/peers/openclip_peer.py), run as a child process on the same
- * weights, photo and prompts. It returns every call's time; the statistics are computed here, by
- * the same code as for the Java runtimes.
+ * weights, photo and prompts, in clip4j's precision. It returns every call's time; the statistics
+ * are computed here, by the same code as for the Java runtimes.
  */
 final class OpenClipPeer {
   /**
@@ -41,6 +43,7 @@ final class OpenClipPeer {
       Path model,
       Path image,
       int threads,
+      Precision precision,
       List<BenchCase> cases,
       MeasureSettings s,
       boolean floor)
@@ -63,6 +66,8 @@ final class OpenClipPeer {
             image.toString(),
             "--threads",
             Integer.toString(threads),
+            "--precision",
+            precision.name().toLowerCase(Locale.ROOT),
             "--warmup-seconds",
             Double.toString(s.warmupSeconds()),
             "--seconds",
@@ -89,16 +94,16 @@ final class OpenClipPeer {
       System.err.println("bench: open_clip skipped: the peer exited with " + exit);
       return null;
     }
-    return parse(new ObjectMapper().readTree(stdout));
+    return parse(new ObjectMapper().readTree(stdout), precision);
   }
 
-  private static Outcome parse(JsonNode root) {
+  private static Outcome parse(JsonNode root, Precision precision) {
     Map<String, String> versions = new LinkedHashMap<>();
     root.path("versions")
         .fields()
         .forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
     versions.put("intra_op_threads", root.path("threads").asText());
-    versions.put("precision", "FP32");
+    versions.put("precision", precision.toString());
     Map<BenchCase, Histogram> latencies = new LinkedHashMap<>();
     for (JsonNode r : root.path("results")) {
       BenchCase c =
