@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <limits>
 
 #include "common/errors.h"
 #include "common/finite_values.h"
@@ -19,6 +20,7 @@
 #include "preprocessing/clip_preprocess.h"
 #include "preprocessing/image_decode.h"
 #include "runner/cuda_image_runner.h"
+#include "runner/sub_batches.h"
 #include "runner/write_embeddings.h"
 #include "weights/checkpoint_reader.h"
 #include "weights/hugging_face_names.h"
@@ -192,8 +194,18 @@ void ClipModel::encode_text(const int64_t* token_ids, int batch, int context_len
     throw InvalidArgument("token ids must lie in [0, " + std::to_string(config_.text.vocab_size) +
                           "), found " + std::to_string(lowest < 0 ? lowest : highest));
   }
-  at::NoTF32Guard exact;  // fp32 means fp32 on a GPU too
-  write_embeddings(text_tower_.encode(ids.to(options_.device())), normalize, out);
+  // On the CPU, 8 or more prompts per thread run as one sub-batch per thread (sub_batches.h):
+  // ViT-B-32's text tower, 2 threads, prompts of 7 tokens: 64 in 137 ms against 154-172 whole
+  // (fp32), 33 against 48-54 (bf16); of 30 tokens, 16 in 137-146 against 157-158 (fp32), 34
+  // against 53-56 (bf16); 4 per thread 5-20% slower.
+  constexpr int64_t kPromptsPerThread = 8;
+  const int64_t prompts_per_thread =
+      options_.device().is_cpu() ? kPromptsPerThread : std::numeric_limits<int>::max();
+  run_split_by_thread(0, batch, prompts_per_thread, [&](int64_t start, int64_t count) {
+    at::NoTF32Guard exact;  // fp32 means fp32 on a GPU too
+    const at::Tensor rows = ids.narrow(0, start, count).to(options_.device());
+    write_embeddings(text_tower_.encode(rows), normalize, out + start * config_.embed_dim);
+  });
   require_finite_output(out, batch);
 }
 

@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
-#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "common/errors.h"
 
+#include "runner/sub_batches.h"
 #include "runner/write_embeddings.h"
 
 namespace clip4j {
@@ -44,7 +44,7 @@ int64_t cpu_chunk_bytes() {
 HostImageRunner::HostImageRunner(ImageTower& tower, int image_size, c10::TensorOptions weights)
     : tower_(tower), image_size_(image_size), weights_(weights) {
   if (!weights_.device().is_cpu()) return;  // a GPU wants the whole batch at once
-  split_by_thread_ = weights_.dtype() != at::kFloat;
+  if (weights_.dtype() != at::kFloat) images_per_thread_ = kHalfPrecisionImagesPerThread;
   const int64_t per_image = tower.largest_activation_per_image() *
                             int64_t(c10::elementSize(weights_.dtype().toScalarType()));
   chunk_ = std::max<int64_t>(cpu_chunk_bytes() / std::max<int64_t>(per_image, 1), 1);
@@ -58,8 +58,6 @@ void HostImageRunner::run_pixels(const float* pixels, int batch, bool normalize,
   const int64_t per_image = int64_t(3) * image_size_ * image_size_;
   // One pass of the tower over images [start, start + count).
   const auto encode = [&](int64_t start, int64_t count) {
-    // Thread-local, so set here: this may run on one of libtorch's OpenMP threads.
-    c10::InferenceMode guard;
     // fp32 means fp32: on a GPU cuDNN would otherwise run convolutions in TF32.
     at::NoTF32Guard exact;
     const at::Tensor host =
@@ -70,26 +68,8 @@ void HostImageRunner::run_pixels(const float* pixels, int batch, bool normalize,
   };
   for (int64_t first = 0, count = 0; first < batch; first += count) {
     count = std::min<int64_t>(chunk_, batch - first);
-    const int64_t parts = sub_batches(count);
-    if (parts == 1) {
-      encode(first, count);
-      continue;
-    }
-    // Inside a parallel region libtorch's operators and oneDNN's primitives run on the calling
-    // thread alone: each sub-batch has one thread to itself. Sizes differ by one image at most.
-    at::parallel_for(0, parts, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t part = begin; part < end; part++) {
-        const int64_t start = first + part * count / parts;
-        encode(start, first + (part + 1) * count / parts - start);
-      }
-    });
+    run_split_by_thread(first, count, images_per_thread_, encode);
   }
-}
-
-int64_t HostImageRunner::sub_batches(int64_t count) const {
-  if (!split_by_thread_) return 1;
-  const int64_t threads = at::get_num_threads();
-  return threads > 1 && count >= threads * kImagesPerThread ? threads : 1;
 }
 
 }  // namespace clip4j

@@ -30,16 +30,14 @@ class HostImageRunner final : public ImageBatchRunner {
   // largest activation within CLIP4J_CPU_CHUNK_MB.
   int64_t chunk_ = std::numeric_limits<int>::max();
 
-  // Half precision on the CPU: a chunk of at least kImagesPerThread images per thread runs as one
-  // sub-batch per thread, each sub-batch on its thread alone, rather than each operator spread
-  // over every thread. oneDNN runs some bfloat16 products of a whole batch on one thread
-  // (ViT-B-32 at 800 rows: 768 and 3072 -> 768 on the 2-core Xeon), so the other waited: bf16
-  // ViT-B-32 batch 16 took 186-196 ms as one batch, 111 as two of 8; 4 per thread level, fewer
-  // slower. float32 runs on clip4j's kernels, which split every product evenly: level, kept whole.
-  static constexpr int64_t kImagesPerThread = 4;
-  bool split_by_thread_ = false;
-  // 1, or the number of sub-batches a chunk of `count` images runs as.
-  int64_t sub_batches(int64_t count) const;
+  // A chunk with at least this many images per thread runs as one sub-batch per thread
+  // (sub_batches.h): in half precision on the CPU, 4. oneDNN ran some bfloat16 products of a whole
+  // batch on one thread (ViT-B-32 at 800 rows: 768 and 3072 -> 768 on the 2-core Xeon) while the
+  // other waited: bf16 ViT-B-32 batch 16 took 186-196 ms whole, 111 as two of 8; 4 images per
+  // thread level, fewer slower. float32 images run on clip4j's kernels, which split every product
+  // evenly: level either way, so they stay whole (no limit).
+  static constexpr int64_t kHalfPrecisionImagesPerThread = 4;
+  int64_t images_per_thread_ = std::numeric_limits<int>::max();
 };
 
 }  // namespace clip4j

@@ -120,14 +120,16 @@ class EmbeddingParityTest {
 
   /**
    * A batch of 16 images (800 token rows for vit-tiny, 592 for vit-tiny-variants, 1312 for
-   * vit-tiny-odd) and 32 prompts in one call: the CPU kernels then split the rows into chunks,
-   * which batches of 3 never reach. Each result still equals open_clip's.
+   * vit-tiny-odd) and 32 prompts in calls of 16: the CPU kernels then split the rows into chunks,
+   * which batches of 3 never reach, and on 2 threads each call's prompts run as two sub-batches of
+   * 8, one per thread (sub_batches.h; the 12 reference prompts cycle, so halves differ). Each
+   * result still equals open_clip's.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource({"vit-tiny", "vit-tiny-variants", "vit-tiny-odd"})
   void largeBatchesMatchOpenClip(String name) {
     JsonNode expected = Fixtures.expected(name);
-    ClipOptions options = ClipOptions.builder().batchSize(16).build();
+    ClipOptions options = ClipOptions.builder().batchSize(16).threads(2).build();
     try (ClipModel model = ClipModel.load(Fixtures.path(name), options)) {
       Map<Path, float[]> images = Fixtures.expectedImageEmbeddings(expected, "normalized");
       List<Path> files = new ArrayList<>();
