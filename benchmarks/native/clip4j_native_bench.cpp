@@ -1,11 +1,12 @@
 // Times clip4j's native runner through its C facade, without a JVM: for GPU machines where only
 // a native build can go (their own PyTorch, no Maven). Model-only image embeddings: preprocessed
 // pixels in host memory -> embeddings in host memory, one facade call per batch, as the Java API
-// makes them. Prints one JSON object per case; see benchmarks/native/README.md.
+// makes them; with --prompt-tokens, token ids -> text embeddings instead. Prints one JSON object
+// per case; see benchmarks/native/README.md.
 //
 //   clip4j_native_bench --weights open_clip_model.safetensors --device cuda --precision fp16
 //       --batches 1,256 --graphs both [--arch ViT-B-32|RN50]
-//       [--check-input PIXELS.f32 --check-output EMBEDDINGS.f32]
+//       [--check-input PIXELS.f32 --check-output EMBEDDINGS.f32] [--prompt-tokens N]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -32,6 +33,7 @@ struct Args {
   int warmup = 20;              // calls per case before timing
   std::string check_input;      // raw float32 pixels [n, 3, size, size] to embed once per mode
   std::string check_output;     // their raw float32 embeddings; "-graphs"/"-eager" is appended
+  int prompt_tokens = 0;        // > 0: the text tower on prompts of this many tokens, not images
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -40,7 +42,8 @@ struct Args {
       "clip4j_native_bench: %s\n"
       "usage: clip4j_native_bench --weights FILE [--arch ViT-B-32|RN50] [--device cuda|cpu] "
       "[--precision fp32|fp16|bf16] [--batches 1,256] [--graphs on|off|both] "
-      "[--seconds S] [--warmup N] [--check-input FILE --check-output FILE]\n",
+      "[--seconds S] [--warmup N] [--check-input FILE --check-output FILE] "
+      "[--prompt-tokens N]\n",
       problem.c_str());
   std::exit(2);
 }
@@ -65,6 +68,8 @@ Args parse(int argc, char** argv) {
       args.seconds = std::stod(value);
     } else if (flag == "--warmup") {
       args.warmup = std::stoi(value);
+    } else if (flag == "--prompt-tokens") {
+      args.prompt_tokens = std::stoi(value);
     } else if (flag == "--check-input") {
       args.check_input = value;
     } else if (flag == "--check-output") {
@@ -89,6 +94,11 @@ Args parse(int argc, char** argv) {
   if (args.precision.empty()) args.precision = args.device == "cpu" ? "fp32" : "fp16";
   if (args.check_input.empty() != args.check_output.empty())
     usage("--check-input and --check-output go together");
+  // Start and end of text around at least one word, within the context of 77.
+  if (args.prompt_tokens != 0 && (args.prompt_tokens < 3 || args.prompt_tokens > 77))
+    usage("--prompt-tokens takes 3 to 77");
+  if (args.prompt_tokens != 0 && !args.check_input.empty())
+    usage("--check-input checks images; it does not go with --prompt-tokens");
   if (args.graphs != "on" && args.graphs != "off" && args.graphs != "both")
     usage("--graphs takes on, off or both");
   return args;
@@ -182,6 +192,23 @@ std::vector<float> random_pixels(size_t count, unsigned seed) {
   return pixels;
 }
 
+// Token rows of `tokens` ids each (start of text, words, end of text), zero-padded to the
+// context: a different word sequence per row and set, so no two calls see the same rows.
+std::vector<int64_t> random_prompts(int batch, int tokens, const clip4j_text_config& text,
+                                    unsigned seed) {
+  constexpr int64_t kStartOfText = 49406, kEndOfText = 49407;
+  std::mt19937 generator(seed);
+  std::uniform_int_distribution<int64_t> word(256, kStartOfText - 1);
+  std::vector<int64_t> ids(size_t(batch) * text.context_length, 0);
+  for (int b = 0; b < batch; b++) {
+    int64_t* row = ids.data() + size_t(b) * text.context_length;
+    row[0] = kStartOfText;
+    for (int j = 1; j + 1 < tokens; j++) row[j] = word(generator);
+    row[tokens - 1] = kEndOfText;
+  }
+  return ids;
+}
+
 std::vector<float> read_floats(const std::string& path) {
   FILE* file = std::fopen(path.c_str(), "rb");
   if (!file) throw std::runtime_error("cannot read " + path);
@@ -220,8 +247,23 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
   const size_t per_image = size_t(3) * config.preprocess.size * config.preprocess.size;
   // Four input sets in turn, so repeated calls do not measure one buffer sitting in a cache.
   std::vector<std::vector<float>> inputs;
-  for (unsigned s = 0; s < 4; s++) inputs.push_back(random_pixels(per_image * batch, 1234 + s));
+  std::vector<std::vector<int64_t>> prompts;
+  for (unsigned s = 0; s < 4; s++) {
+    if (args.prompt_tokens > 0) {
+      prompts.push_back(random_prompts(batch, args.prompt_tokens, config.text, 1234 + s));
+    } else {
+      inputs.push_back(random_pixels(per_image * batch, 1234 + s));
+    }
+  }
   std::vector<float> out(size_t(batch) * config.embed_dim);
+  const auto encode = [&](size_t i) {
+    check(args.prompt_tokens > 0
+              ? clip4j_encode_text(model.handle, prompts[i % 4].data(), batch,
+                                   config.text.context_length, 0, out.data(), error, sizeof error)
+              : clip4j_encode_pixels(model.handle, inputs[i % 4].data(), batch, 0, out.data(),
+                                     error, sizeof error),
+          error);
+  };
 
   if (first_case && !args.check_input.empty()) {
     // The parity input (written by pytorch_eager.py), embedded unnormalised for its comparison.
@@ -235,18 +277,12 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
           error);
     write_floats(args.check_output + (graphs ? "-graphs" : "-eager"), embeddings);
   }
-  for (int i = 0; i < args.warmup; i++) {
-    check(clip4j_encode_pixels(model.handle, inputs[i % 4].data(), batch, 0, out.data(), error,
-                               sizeof error),
-          error);
-  }
+  for (int i = 0; i < args.warmup; i++) encode(size_t(i));
   std::vector<double> millis;
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0;; i++) {
     const auto t0 = std::chrono::steady_clock::now();
-    check(clip4j_encode_pixels(model.handle, inputs[i % 4].data(), batch, 0, out.data(), error,
-                               sizeof error),
-          error);
+    encode(i);
     const auto t1 = std::chrono::steady_clock::now();
     millis.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     if (std::chrono::duration<double>(t1 - start).count() >= args.seconds && millis.size() >= 10)
@@ -258,12 +294,14 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
   const double p50 = percentile(millis, 50);
   std::printf(
       "{\"runtime\":\"clip4j-native\",\"arch\":\"%s\",\"device\":\"%s\",\"precision\":\"%s\","
-      "\"graphs\":%s,"
+      "\"graphs\":%s,\"tower\":\"%s\",\"prompt_tokens\":%d,"
       "\"batch\":%d,\"calls\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
-      "\"max_ms\":%.4f,\"images_per_s_at_p50\":%.1f,\"load_s\":%.2f}\n",
+      "\"max_ms\":%.4f,\"%s_per_s_at_p50\":%.1f,\"load_s\":%.2f}\n",
       args.arch.c_str(), args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false",
-      batch, millis.size(), p50, percentile(millis, 90), percentile(millis, 99),
-      *std::max_element(millis.begin(), millis.end()), batch / (p50 / 1000.0), load_seconds);
+      args.prompt_tokens > 0 ? "text" : "image", args.prompt_tokens, batch, millis.size(), p50,
+      percentile(millis, 90), percentile(millis, 99),
+      *std::max_element(millis.begin(), millis.end()),
+      args.prompt_tokens > 0 ? "prompts" : "images", batch / (p50 / 1000.0), load_seconds);
   std::fflush(stdout);
 }
 
