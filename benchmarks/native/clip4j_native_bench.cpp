@@ -16,6 +16,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "clip4j.h"
@@ -48,6 +49,20 @@ struct Args {
   std::exit(2);
 }
 
+// The whole of `value` as a number, or the usage message naming `flag` (std::stoi alone would
+// end the program on "abc" with an uncaught exception, and read "8x" as 8).
+template <typename Number>
+Number number_after(const std::string& flag, const std::string& value) {
+  try {
+    size_t used = 0;
+    const Number n = std::is_integral_v<Number> ? Number(std::stoi(value, &used))
+                                                : Number(std::stod(value, &used));
+    if (used == value.size()) return n;
+  } catch (const std::exception&) {
+  }
+  usage(flag + " takes a number, not '" + value + "'");
+}
+
 Args parse(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; i++) {
@@ -65,11 +80,11 @@ Args parse(int argc, char** argv) {
     } else if (flag == "--graphs") {
       args.graphs = value;
     } else if (flag == "--seconds") {
-      args.seconds = std::stod(value);
+      args.seconds = number_after<double>(flag, value);
     } else if (flag == "--warmup") {
-      args.warmup = std::stoi(value);
+      args.warmup = number_after<int>(flag, value);
     } else if (flag == "--prompt-tokens") {
-      args.prompt_tokens = std::stoi(value);
+      args.prompt_tokens = number_after<int>(flag, value);
     } else if (flag == "--check-input") {
       args.check_input = value;
     } else if (flag == "--check-output") {
@@ -80,7 +95,7 @@ Args parse(int argc, char** argv) {
       while (start <= value.size()) {
         const size_t comma = value.find(',', start);
         const std::string part = value.substr(start, comma - start);
-        const int batch = std::stoi(part);
+        const int batch = number_after<int>(flag, part);
         if (batch < 1) usage("batch sizes must be positive");
         args.batches.push_back(batch);
         if (comma == std::string::npos) break;
@@ -91,12 +106,14 @@ Args parse(int argc, char** argv) {
     }
   }
   if (args.weights.empty()) usage("--weights is required");
+  // A NaN budget would never run out.
+  if (!std::isfinite(args.seconds) || args.seconds < 0) usage("--seconds takes a number from 0");
+  if (args.warmup < 0) usage("--warmup takes a whole number from 0");
   if (args.precision.empty()) args.precision = args.device == "cpu" ? "fp32" : "fp16";
   if (args.check_input.empty() != args.check_output.empty())
     usage("--check-input and --check-output go together");
-  // Start and end of text around at least one word, within the context of 77.
-  if (args.prompt_tokens != 0 && (args.prompt_tokens < 3 || args.prompt_tokens > 77))
-    usage("--prompt-tokens takes 3 to 77");
+  // Start and end of text around at least one word (the model's context bounds it in main).
+  if (args.prompt_tokens != 0 && args.prompt_tokens < 3) usage("--prompt-tokens takes 3 or more");
   if (args.prompt_tokens != 0 && !args.check_input.empty())
     usage("--check-input checks images; it does not go with --prompt-tokens");
   if (args.graphs != "on" && args.graphs != "off" && args.graphs != "both")
@@ -310,6 +327,9 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
 int main(int argc, char** argv) {
   const Args args = parse(argc, argv);
   const clip4j_model_config config = config_of(args.arch);
+  if (args.prompt_tokens > config.text.context_length)
+    usage("--prompt-tokens takes at most " + std::to_string(config.text.context_length) + " for " +
+          args.arch);
   std::vector<bool> modes;
   if (args.graphs != "off") modes.push_back(true);
   if (args.graphs != "on") modes.push_back(false);
