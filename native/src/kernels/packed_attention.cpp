@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <vector>
 
+#include "kernels/balanced_tasks.h"
 #include "kernels/isa_dispatch.h"
 
 // Compiled with -fopenmp, as packed_gemm.cpp and for the same reason (CMakeLists.txt).
@@ -72,41 +74,41 @@ at::Tensor packed_attention(const at::Tensor& qkv_in, int64_t heads, bool causal
   const float* input = qkv.const_data_ptr<float>();
   float* output = out.mutable_data_ptr<float>();
 
-  at::parallel_for(0, batch * heads, 1, [&](int64_t first, int64_t last) {
-    // A thread's scratch for its heads, one call long (thread_local buffers would stay with every
-    // OpenMP worker of every calling thread): kᵀ's panels, v's panels, the scores.
-    const std::unique_ptr<float[]> buffer(new float[scratch_floats + 15]);
+  // Each worker's scratch, one call long (thread_local buffers would stay with every OpenMP worker
+  // of every calling thread): kᵀ's panels, v's panels, the scores.
+  std::vector<std::unique_ptr<float[]>> scratch(size_t(at::get_num_threads()));
+  run_balanced(batch * heads, [&](int64_t task, int64_t worker) {
+    std::unique_ptr<float[]>& buffer = scratch[size_t(worker)];
+    if (!buffer) buffer.reset(new float[scratch_floats + 15]);
     float* keys = aligned(buffer.get());
     float* values = keys + key_floats;
     float* scores = values + value_floats;
-    for (int64_t task = first; task < last; ++task) {
-      const int64_t sequence = task / heads, head = task % heads;
-      const float* q = input + sequence * tokens * ld + head * head_dim;
-      const float* k = q + width;
-      const float* v = q + 2 * width;
-      pack_keys(k, ld, tokens, head_dim, keys);
-      // v: each token's row split over the panels; columns past head_dim are 0.
-      std::fill(values + (value_columns - panel) * tokens, values + value_floats, 0.0f);
-      for (int64_t column = 0; column < head_dim; column += panel) {
-        float* p = values + column * tokens;
-        const int64_t n = std::min(panel, head_dim - column);
-        for (int64_t token = 0; token < tokens; ++token) {
-          for (int64_t c = 0; c < n; ++c) p[token * panel + c] = v[token * ld + column + c];
-        }
+    const int64_t sequence = task / heads, head = task % heads;
+    const float* q = input + sequence * tokens * ld + head * head_dim;
+    const float* k = q + width;
+    const float* v = q + 2 * width;
+    pack_keys(k, ld, tokens, head_dim, keys);
+    // v: each token's row split over the panels; columns past head_dim are 0.
+    std::fill(values + (value_columns - panel) * tokens, values + value_floats, 0.0f);
+    for (int64_t column = 0; column < head_dim; column += panel) {
+      float* p = values + column * tokens;
+      const int64_t n = std::min(panel, head_dim - column);
+      for (int64_t token = 0; token < tokens; ++token) {
+        for (int64_t c = 0; c < n; ++c) p[token * panel + c] = v[token * ld + column + c];
       }
-      float* o = output + sequence * tokens * width + head * head_dim;
-      for (int64_t tile = 0; tile < tiles; ++tile) {
-        const int64_t row = tile * tokens / tiles, rows = (tile + 1) * tokens / tiles - row;
-        // Causal: these rows see keys below row + rows only; the scores past them stay unread.
-        const int64_t keys_seen = causal ? row + rows : tokens;
-        multiply(isa, q + row * ld, ld, rows, keys, head_dim * panel, head_dim, keys_seen,
-                 scores + row * key_columns, key_columns);
-        for (int64_t i = row; i < row + rows; ++i) {
-          softmax(scores + i * key_columns, causal ? i + 1 : tokens, keys_seen, scale);
-        }
-        multiply(isa, scores + row * key_columns, key_columns, rows, values, tokens * panel,
-                 keys_seen, head_dim, o + row * width, width);
+    }
+    float* o = output + sequence * tokens * width + head * head_dim;
+    for (int64_t tile = 0; tile < tiles; ++tile) {
+      const int64_t row = tile * tokens / tiles, rows = (tile + 1) * tokens / tiles - row;
+      // Causal: these rows see keys below row + rows only; the scores past them stay unread.
+      const int64_t keys_seen = causal ? row + rows : tokens;
+      multiply(isa, q + row * ld, ld, rows, keys, head_dim * panel, head_dim, keys_seen,
+               scores + row * key_columns, key_columns);
+      for (int64_t i = row; i < row + rows; ++i) {
+        softmax(scores + i * key_columns, causal ? i + 1 : tokens, keys_seen, scale);
       }
+      multiply(isa, scores + row * key_columns, key_columns, rows, values, tokens * panel,
+               keys_seen, head_dim, o + row * width, width);
     }
   });
   return out;

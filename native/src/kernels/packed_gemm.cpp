@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/errors.h"
+#include "kernels/balanced_tasks.h"
 #include "kernels/isa_dispatch.h"
 
 // This file must be compiled with -fopenmp: ATen's parallel_for is a header template, and without
@@ -125,42 +126,40 @@ at::Tensor packed_linear(const at::Tensor& x_in, const PackedWeight& w, const at
 
   // One task: one chunk of rows against one panel. Consecutive tasks share the chunk, so each
   // thread keeps its rows of A cached while it sweeps its share of the panels.
-  at::parallel_for(0, chunks * panels, 1, [&](int64_t first, int64_t last) {
-    for (int64_t task = first; task < last; ++task) {
-      const int64_t panel = task % panels;
-      const int64_t row_begin = (task / panels) * row_chunk;
-      const int64_t chunk_rows = std::min(row_chunk, rows - row_begin);
-      const int64_t column = panel * width;
-      const int columns = static_cast<int>(std::min(width, out - column));
-      // Equal row tiles (50 rows: 5 of 10, not 4 of 12 and 1 of 2).
-      const int64_t tiles = (chunk_rows + max_rows(isa) - 1) / max_rows(isa);
-      for (int64_t k = 0; k < in; k += kSliceDepth) {
-        const int64_t depth = std::min(kSliceDepth, in - k);
-        // While this slice computes, its row tiles fetch the next one into L2, each a share: the
-        // panel's next slice, or after its last the next panel's first (this thread's next task).
-        const bool last_of_weight = panel + 1 == panels && k + depth == in;
-        const float* next_slice =
-            last_of_weight ? nullptr : packed + (panel * in + k + depth) * width;
-        const int64_t next_lines = last_of_weight ? 0 : depth * width / kLineFloats;
-        int64_t row = row_begin;
-        for (int64_t t = 0; t < tiles; ++t) {
-          const int64_t tile_rows = (row_begin + chunk_rows - row + (tiles - t) - 1) / (tiles - t);
-          Tile tile{a + row * in + k,
-                    in,
-                    packed + (panel * in + k) * width,
-                    depth,
-                    c + row * out + column,
-                    out,
-                    columns,
-                    k > 0,
-                    b == nullptr ? nullptr : b + column,
-                    r == nullptr ? nullptr : r + row * out + column,
-                    k + depth == in ? activation : Activation::Identity,
-                    next_slice + (t * next_lines / tiles) * kLineFloats,
-                    (t + 1) * next_lines / tiles - t * next_lines / tiles};
-          tile_for_rows(isa, static_cast<int>(tile_rows))(tile);
-          row += tile_rows;
-        }
+  run_balanced(chunks * panels, [&](int64_t task, int64_t) {
+    const int64_t panel = task % panels;
+    const int64_t row_begin = (task / panels) * row_chunk;
+    const int64_t chunk_rows = std::min(row_chunk, rows - row_begin);
+    const int64_t column = panel * width;
+    const int columns = static_cast<int>(std::min(width, out - column));
+    // Equal row tiles (50 rows: 5 of 10, not 4 of 12 and 1 of 2).
+    const int64_t tiles = (chunk_rows + max_rows(isa) - 1) / max_rows(isa);
+    for (int64_t k = 0; k < in; k += kSliceDepth) {
+      const int64_t depth = std::min(kSliceDepth, in - k);
+      // While this slice computes, its row tiles fetch the next one into L2, each a share: the
+      // panel's next slice, or after its last the next panel's first (this thread's next task).
+      const bool last_of_weight = panel + 1 == panels && k + depth == in;
+      const float* next_slice =
+          last_of_weight ? nullptr : packed + (panel * in + k + depth) * width;
+      const int64_t next_lines = last_of_weight ? 0 : depth * width / kLineFloats;
+      int64_t row = row_begin;
+      for (int64_t t = 0; t < tiles; ++t) {
+        const int64_t tile_rows = (row_begin + chunk_rows - row + (tiles - t) - 1) / (tiles - t);
+        Tile tile{a + row * in + k,
+                  in,
+                  packed + (panel * in + k) * width,
+                  depth,
+                  c + row * out + column,
+                  out,
+                  columns,
+                  k > 0,
+                  b == nullptr ? nullptr : b + column,
+                  r == nullptr ? nullptr : r + row * out + column,
+                  k + depth == in ? activation : Activation::Identity,
+                  next_slice + (t * next_lines / tiles) * kLineFloats,
+                  (t + 1) * next_lines / tiles - t * next_lines / tiles};
+        tile_for_rows(isa, static_cast<int>(tile_rows))(tile);
+        row += tile_rows;
       }
     }
   });
