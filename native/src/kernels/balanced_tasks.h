@@ -3,8 +3,8 @@
 // give it (consecutive tasks keep their rows of A cached); a thread whose share is done takes the
 // back half of the largest share left and goes on with that. With fixed shares, as before, the
 // thread that finished first waited for the other at the end of every product and attention:
-// ViT-B-32 on 2 threads ran 1.5-2.5% faster at batch 16 and 2-4% at batch 1 with this (calls
-// alternated in one process).
+// ViT-B-32 fp32 on 2 threads ran 1.6-2.4% faster at batch 16 and 2.0-4.5% at batch 1 with this
+// (the two toggled call by call in one process; README, Speed).
 #pragma once
 
 #include <ATen/Parallel.h>

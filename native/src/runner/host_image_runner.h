@@ -34,8 +34,8 @@ class HostImageRunner final : public ImageBatchRunner {
   // (sub_batches.h): in half precision on the CPU, 4. oneDNN ran some bfloat16 products of a whole
   // batch on one thread (ViT-B-32 at 800 rows: 768 and 3072 -> 768 on the 2-core Xeon) while the
   // other waited: bf16 ViT-B-32 batch 16 took 186-196 ms whole, 111 as two of 8; 4 images per
-  // thread level, fewer slower. float32 images run on clip4j's kernels, which split every product
-  // evenly: level either way, so they stay whole (no limit).
+  // thread level, fewer slower. float32 images run on clip4j's kernels, which share every product's
+  // tasks between the threads: level either way, so they stay whole (no limit).
   static constexpr int64_t kHalfPrecisionImagesPerThread = 4;
   int64_t images_per_thread_ = std::numeric_limits<int>::max();
 };
