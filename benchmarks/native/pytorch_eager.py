@@ -147,7 +147,8 @@ def compare(args):
 
 def table(args):
     rows = [json.loads(line) for line in Path(args.results).read_text().splitlines() if line.strip()]
-    timed = [r for r in rows if "p50_ms" in r]
+    timed = [r for r in rows
+             if "p50_ms" in r and r.get("tower", "image") == "image" and r.get("callers", 1) == 1]
     print("| precision | batch | clip4j graphs p50 ms | clip4j eager p50 ms | PyTorch eager p50 ms "
           "| clip4j graphs img/s | PyTorch eager img/s | speed-up vs PyTorch |")
     print("|---|---|---|---|---|---|---|---|")
@@ -167,6 +168,20 @@ def table(args):
         print(f"| {precision} | {batch} | {cell(graphs, 'p50_ms')} | {cell(eager, 'p50_ms')} | "
               f"{cell(torch_eager, 'p50_ms')} | {cell(graphs, 'images_per_s_at_p50')} | "
               f"{cell(torch_eager, 'images_per_s_at_p50')} | {speedup} |")
+    several = [r for r in rows if r.get("callers", 1) > 1]
+    if several:
+        print("\n| concurrent callers, precision | graphs | callers | batch | p50 ms a call | images/s |")
+        print("|---|---|---|---|---|---|")
+        for r in several:
+            print(f"| {r['precision']} | {r['graphs']} | {r['callers']} | {r['batch']} | "
+                  f"{r['p50_ms']:.3f} | {r['images_per_s_total']:.0f} |")
+    text = [r for r in rows if r.get("tower") == "text"]
+    if text:
+        print("\n| text tower, precision | prompt tokens | batch | clip4j p50 ms | prompts/s |")
+        print("|---|---|---|---|---|")
+        for r in text:
+            print(f"| {r['precision']} | {r['prompt_tokens']} | {r['batch']} | {r['p50_ms']:.3f} | "
+                  f"{r['prompts_per_s_at_p50']:.0f} |")
     for r in rows:
         if "check" in r:
             print(f"\nparity {r['precision']}: " + ", ".join(

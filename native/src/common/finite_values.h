@@ -19,7 +19,8 @@ bool all_finite(const at::Tensor& tensor);
 int64_t find_non_finite(const float* values, int64_t count);
 
 // Copies count floats from src to dst, in one pass that also checks them; returns the index of
-// the first NaN or infinity (the copy stops in its block), or -1 once all are copied.
+// the first NaN or infinity (dst is then partly written), or -1 once all are copied. Both scans
+// split large counts over libtorch's threads.
 int64_t copy_checking_finite(float* dst, const float* src, int64_t count);
 
 // Throws InvalidArgument naming the image and value if pixels[0, count * per_image) hold a NaN

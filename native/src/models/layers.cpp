@@ -5,8 +5,15 @@
 namespace clip4j {
 
 LayerNorm LayerNorm::load(StateDict& weights, const std::string& prefix, int64_t width) {
-  return {weights.take_fp32(prefix + ".weight", {width}),
-          weights.take_fp32(prefix + ".bias", {width})};
+  LayerNorm norm;
+  norm.weight = weights.take_fp32(prefix + ".weight", {width});
+  norm.bias = weights.take_fp32(prefix + ".bias", {width});
+  if (!weights.device().is_cpu() && weights.dtype() != at::kFloat && norm.weight.defined() &&
+      norm.bias.defined()) {
+    norm.weight_in_dtype = norm.weight.to(weights.dtype());
+    norm.bias_in_dtype = norm.bias.to(weights.dtype());
+  }
+  return norm;
 }
 
 at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
@@ -16,6 +23,9 @@ at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
   // in 10^5, the float32 arithmetic's order).
   if (x.scalar_type() == at::kFloat || x.device().is_cpu()) {
     return at::layer_norm(x, {weight.size(0)}, weight, bias, 1e-5);
+  }
+  if (weight_in_dtype.defined() && weight_in_dtype.scalar_type() == x.scalar_type()) {
+    return at::layer_norm(x, {weight.size(0)}, weight_in_dtype, bias_in_dtype, 1e-5);
   }
   return at::layer_norm(x.to(at::kFloat), {weight.size(0)}, weight, bias, 1e-5).to(x.scalar_type());
 }

@@ -16,7 +16,11 @@ namespace clip4j {
 // LayerNorm with eps 1e-5, computed in float32 for half-precision inputs as open_clip's
 // LayerNormFp32 does.
 struct LayerNorm {
-  at::Tensor weight, bias;
+  at::Tensor weight, bias;  // float32
+  // On a GPU in half precision, the same in the model's dtype: libtorch's CUDA layer norm takes no
+  // float32 weights with half input, and with these it is one kernel (float32 inside, as
+  // open_clip's half-precision model runs it) instead of three (convert, normalise, convert back).
+  at::Tensor weight_in_dtype, bias_in_dtype;
   static LayerNorm load(StateDict& weights, const std::string& prefix, int64_t width);
   at::Tensor operator()(const at::Tensor& x) const;
 };

@@ -33,6 +33,9 @@ class StateDict {
   // The dtype take() converts floating-point weights to.
   at::ScalarType dtype() const { return options_.dtype().toScalarType(); }
 
+  // The device take() moves weights to.
+  at::Device device() const { return options_.device(); }
+
   // Marks a tensor as known and unused (buffers some exporters write).
   void ignore(const std::string& name) { used_.insert(name); }
 
