@@ -247,25 +247,73 @@ class NonFiniteValuesTest {
    */
   @Test
   void nonFinitePixelsAreRefusedByTheNativeFacade() throws IOException {
-    ResolvedCheckpoint checkpoint = CheckpointResolver.resolve(Fixtures.path("rn-tiny"), null);
+    withNativeModel(
+        "rn-tiny",
+        (model, perImage, embedDim) -> {
+          float[] pixels = new float[2 * perImage];
+          pixels[perImage + 77] = Float.NEGATIVE_INFINITY;
+          assertNamed(
+              model,
+              pixels,
+              2,
+              new float[2 * embedDim],
+              "pixels of image 1 hold -infinity at value 77");
+        });
+  }
+
+  /**
+   * Batches over 1 MB of pixels are scanned on several threads (the CUDA runner's copy into pinned
+   * memory too): the error must still name the first bad value of the batch, wherever the threads'
+   * ranges split it. vit-tiny's 224 x 224 images: 8 are 1.2 M values, four and a half ranges.
+   */
+  @Test
+  void theFirstNonFinitePixelOfALargeBatchIsNamed() throws IOException {
+    withNativeModel(
+        "vit-tiny",
+        (model, perImage, embedDim) -> {
+          int batch = 8;
+          float[] pixels = new float[batch * perImage];
+          float[] out = new float[batch * embedDim];
+          pixels[6 * perImage + 9] = Float.POSITIVE_INFINITY;
+          assertNamed(model, pixels, batch, out, "pixels of image 6 hold +infinity at value 9");
+          pixels[3 * perImage + 5] = Float.NaN;
+          assertNamed(model, pixels, batch, out, "pixels of image 3 hold NaN at value 5");
+          pixels[perImage - 1] = Float.NEGATIVE_INFINITY;
+          assertNamed(
+              model,
+              pixels,
+              batch,
+              out,
+              "pixels of image 0 hold -infinity at value " + (perImage - 1));
+        });
+  }
+
+  private interface NativeModelCheck {
+    void run(NativeModel model, int valuesPerImage, int embedDim);
+  }
+
+  /** Loads a fixture through the C facade alone, skipping the Java API's own pixel check. */
+  private static void withNativeModel(String fixture, NativeModelCheck check) throws IOException {
+    ResolvedCheckpoint checkpoint = CheckpointResolver.resolve(Fixtures.path(fixture), null);
     try (NativeModel model =
         NativeModel.load(checkpoint.weights(), checkpoint.config(), ClipOptions.defaults())) {
       int size = checkpoint.config().preprocess().size();
-      int perImage = 3 * size * size;
-      float[] pixels = new float[2 * perImage];
-      pixels[perImage + 77] = Float.NEGATIVE_INFINITY;
-      float[] out = new float[2 * 32];
-      ClipException e =
-          assertThrows(
-              ClipException.class,
-              () ->
-                  model.call(
-                      (h, error, capacity) ->
-                          ClipFacade.clip4j_encode_pixels(h, pixels, 2, 1, out, error, capacity)));
-      assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), e.getMessage());
-      assertTrue(
-          e.getMessage().contains("pixels of image 1 hold -infinity at value 77"), e.getMessage());
+      check.run(model, 3 * size * size, checkpoint.config().embedDim());
     }
+  }
+
+  private static void assertNamed(
+      NativeModel model, float[] pixels, int batch, float[] out, String expected) {
+    ClipException e =
+        assertThrows(
+            ClipException.class,
+            () ->
+                model.call(
+                    (h, error, capacity) ->
+                        ClipFacade.clip4j_encode_pixels(
+                            h, pixels, batch, 1, out, error, capacity)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
   private static byte[] bytes(String image) {
