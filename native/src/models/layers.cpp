@@ -8,7 +8,7 @@ LayerNorm LayerNorm::load(StateDict& weights, const std::string& prefix, int64_t
   LayerNorm norm;
   norm.weight = weights.take_fp32(prefix + ".weight", {width});
   norm.bias = weights.take_fp32(prefix + ".bias", {width});
-  if (!weights.device().is_cpu() && weights.dtype() != at::kFloat && norm.weight.defined() &&
+  if (!weights.device().is_cpu() && weights.dtype() == at::kHalf && norm.weight.defined() &&
       norm.bias.defined()) {
     norm.weight_in_dtype = norm.weight.to(weights.dtype());
     norm.bias_in_dtype = norm.bias.to(weights.dtype());
