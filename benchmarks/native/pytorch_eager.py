@@ -53,6 +53,14 @@ def make(args):
     directory.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
     model = open_clip.create_model(args.arch)
+    # A fresh model's norms are 1 and 0, which every dtype holds exactly: the parity check could
+    # not tell float32 norm weights from rounded ones. Give them trained-like values.
+    norms = torch.Generator().manual_seed(2)
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.LayerNorm):
+                module.weight.copy_(1 + 0.3 * torch.randn(module.weight.shape, generator=norms))
+                module.bias.copy_(0.1 * torch.randn(module.bias.shape, generator=norms))
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(directory / "open_clip_model.safetensors"))
     config = open_clip.get_model_config(args.arch)
