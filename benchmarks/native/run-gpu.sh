@@ -103,6 +103,23 @@ if [ -n "${CLIP4J_BENCH_PROMPT_TOKENS:-}" ]; then
     --arch "$arch" --device cuda --precision "$precision" --batches "$batches" --graphs off \
     --seconds "$seconds" --prompt-tokens "$CLIP4J_BENCH_PROMPT_TOKENS"
 fi
+if [ -n "${CLIP4J_BENCH_NCU:-}" ]; then
+  # Which kernels make up one batch-1 forward, and how long each runs (Nsight Compute, clocks and
+  # caches left as they are): eager, so that each graph node is a launch ncu can see; summed per
+  # kernel name over 2 warm-up and at least 10 timed calls. A fifth file: with RN50's four in a
+  # second folder that is one more than the device tool brings back.
+  precision=${precisions%% *}
+  ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2> /dev/null | tail -n 1)
+  echo "== ncu $precision ($(date +%T)) $ncu" >> "$log"
+  if [ -z "$ncu" ] || ! timeout "$step_limit" "$ncu" --clock-control none --cache-control none \
+    --metrics gpu__time_duration.sum --print-summary per-kernel --csv \
+    "$work/out/clip4j_native_bench" --weights "$model/open_clip_model.safetensors" --arch "$arch" \
+    --device cuda --precision "$precision" --batches 1 --graphs off --seconds 0 --warmup 2 \
+    > "$out/kernels.csv" 2>> "$log"; then
+    echo "!! ncu failed (see log.txt)" | tee -a "$log"
+    failed=1
+  fi
+fi
 python3 benchmarks/native/pytorch_eager.py table --results "$out/results.jsonl" | tee "$out/results.md"
 [ "$failed" = 0 ] || echo "!! some steps failed: $out/log.txt"
 exit "$failed"
