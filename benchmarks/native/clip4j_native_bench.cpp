@@ -6,7 +6,7 @@
 //
 //   clip4j_native_bench --weights open_clip_model.safetensors --device cuda --precision fp16
 //       --batches 1,256 --graphs both [--arch ViT-B-32|RN50]
-//       [--check-input PIXELS.f32 --check-output EMBEDDINGS.f32] [--prompt-tokens N]
+//       [--check-input PIXELS.f32|TOKENS.i64 --check-output EMBEDDINGS.f32] [--prompt-tokens N]
 //       [--callers N]
 #include <algorithm>
 #include <barrier>
@@ -35,7 +35,8 @@ struct Args {
   std::string graphs = "both";  // on, off or both
   double seconds = 3.0;         // timed per case, after warm-up
   int warmup = 20;              // calls per case before timing
-  std::string check_input;      // raw float32 pixels [n, 3, size, size] to embed once per mode
+  std::string check_input;      // raw float32 pixels [n, 3, size, size] to embed once per mode, or
+                                // with --prompt-tokens raw int64 token ids [n, context length]
   std::string check_output;     // their raw float32 embeddings; "-graphs"/"-eager" is appended
   int prompt_tokens = 0;        // > 0: the text tower on prompts of this many tokens, not images
   int callers = 1;              // threads calling the one model at once, each its own inputs
@@ -121,8 +122,6 @@ Args parse(int argc, char** argv) {
     usage("--check-input and --check-output go together");
   // Start and end of text around at least one word (the model's context bounds it in main).
   if (args.prompt_tokens != 0 && args.prompt_tokens < 3) usage("--prompt-tokens takes 3 or more");
-  if (args.prompt_tokens != 0 && !args.check_input.empty())
-    usage("--check-input checks images; it does not go with --prompt-tokens");
   if (args.graphs != "on" && args.graphs != "off" && args.graphs != "both")
     usage("--graphs takes on, off or both");
   return args;
@@ -233,13 +232,14 @@ std::vector<int64_t> random_prompts(int batch, int tokens, const clip4j_text_con
   return ids;
 }
 
-std::vector<float> read_floats(const std::string& path) {
+template <typename Value>
+std::vector<Value> read_values(const std::string& path) {
   FILE* file = std::fopen(path.c_str(), "rb");
   if (!file) throw std::runtime_error("cannot read " + path);
-  std::vector<float> values;
-  float buffer[4096];
+  std::vector<Value> values;
+  Value buffer[4096];
   size_t got;
-  while ((got = std::fread(buffer, sizeof(float), 4096, file)) > 0)
+  while ((got = std::fread(buffer, sizeof(Value), 4096, file)) > 0)
     values.insert(values.end(), buffer, buffer + got);
   std::fclose(file);
   return values;
@@ -302,14 +302,27 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
 
   if (first_case && !args.check_input.empty()) {
     // The parity input (written by pytorch_eager.py), embedded unnormalised for its comparison.
-    std::vector<float> pixels = read_floats(args.check_input);
-    if (pixels.empty() || pixels.size() % per_image != 0)
-      throw std::runtime_error(args.check_input + " is not a whole number of images");
-    const int n = int(pixels.size() / per_image);
-    std::vector<float> embeddings(size_t(n) * config.embed_dim);
-    check(clip4j_encode_pixels(model.handle, pixels.data(), n, 0, embeddings.data(), error,
-                               sizeof error),
-          error);
+    std::vector<float> embeddings;
+    if (args.prompt_tokens > 0) {
+      const std::vector<int64_t> ids = read_values<int64_t>(args.check_input);
+      const size_t context = size_t(config.text.context_length);
+      if (ids.empty() || ids.size() % context != 0)
+        throw std::runtime_error(args.check_input + " is not a whole number of token rows");
+      const int n = int(ids.size() / context);
+      embeddings.resize(size_t(n) * config.embed_dim);
+      check(clip4j_encode_text(model.handle, ids.data(), n, int32_t(context), 0, embeddings.data(),
+                               error, sizeof error),
+            error);
+    } else {
+      const std::vector<float> pixels = read_values<float>(args.check_input);
+      if (pixels.empty() || pixels.size() % per_image != 0)
+        throw std::runtime_error(args.check_input + " is not a whole number of images");
+      const int n = int(pixels.size() / per_image);
+      embeddings.resize(size_t(n) * config.embed_dim);
+      check(clip4j_encode_pixels(model.handle, pixels.data(), n, 0, embeddings.data(), error,
+                                 sizeof error),
+            error);
+    }
     write_floats(args.check_output + (graphs ? "-graphs" : "-eager"), embeddings);
   }
   // Every caller warms up, then all time together from one start until the budget is spent.

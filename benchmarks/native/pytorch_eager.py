@@ -22,6 +22,8 @@ import torch
 ARCHS = ("ViT-B-32", "RN50")  # those clip4j_native_bench knows; both take 224 x 224 pixels
 SIZE = 224
 DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+START_OF_TEXT, END_OF_TEXT = 49406, 49407
+PROMPT_LENGTHS = (3, 5, 7, 12, 20, 33, 50, 77)  # the text parity check's prompts, in tokens
 
 
 def import_open_clip():
@@ -68,6 +70,13 @@ def make(args):
     generator = torch.Generator().manual_seed(1)
     pixels = torch.randn(args.check_images, 3, SIZE, SIZE, generator=generator)
     pixels.numpy().astype(np.float32).tofile(directory / "check-pixels.f32")
+    # Prompts of 3 to 77 tokens: start of text, random words, end of text, zeros after it.
+    context = config["text_cfg"]["context_length"]
+    tokens = torch.zeros(len(PROMPT_LENGTHS), context, dtype=torch.int64)
+    for row, length in enumerate(PROMPT_LENGTHS):
+        tokens[row, 1 : length - 1] = torch.randint(256, START_OF_TEXT, (length - 2,), generator=generator)
+        tokens[row, 0], tokens[row, length - 1] = START_OF_TEXT, END_OF_TEXT
+    tokens.numpy().tofile(directory / "check-tokens.i64")
 
 
 def time_eager(args):
@@ -126,30 +135,41 @@ def relative_error(a, reference):
 
 def compare(args):
     directory = Path(args.dir)
-    pixels = np.fromfile(directory / "check-pixels.f32", dtype=np.float32).reshape(-1, 3, SIZE, SIZE)
+    if args.tower == "text":
+        inputs = torch.from_numpy(np.fromfile(directory / "check-tokens.i64", dtype=np.int64))
+        inputs = inputs.reshape(len(PROMPT_LENGTHS), -1)
+        encode = lambda model, x: model.encode_text(x)  # noqa: E731
+        cast = lambda x, dtype: x  # noqa: E731  token ids stay integers
+    else:
+        pixels = np.fromfile(directory / "check-pixels.f32", dtype=np.float32)
+        inputs = torch.from_numpy(pixels.reshape(-1, 3, SIZE, SIZE))
+        encode = lambda model, x: model.encode_image(x)  # noqa: E731
+        cast = lambda x, dtype: x.to(dtype)  # noqa: E731
     with torch.inference_mode():
         reference = load_model(directory, args.arch, "cpu", torch.float64)
-        expected = reference.encode_image(torch.from_numpy(pixels).double()).numpy()
+        expected = encode(reference, cast(inputs, torch.float64)).numpy()
         dtype = DTYPES[args.precision]
         eager = load_model(directory, args.arch, args.device, dtype)
-        x = torch.from_numpy(pixels).to(args.device).to(dtype)
-        eager_error = relative_error(eager.encode_image(x).double().cpu().numpy(), expected)
-    result = {"check": "embeddings vs float64 CPU", "arch": args.arch, "precision": args.precision,
-              "images": len(pixels)}
+        got_eager = encode(eager, cast(inputs.to(args.device), dtype))
+        eager_error = relative_error(got_eager.double().cpu().numpy(), expected)
+    result = {"check": f"{args.tower} embeddings vs float64 CPU", "arch": args.arch,
+              "precision": args.precision, "inputs": len(inputs)}
     result["pytorch_eager_rel_error"] = eager_error
     ok = True
+    found = False
     for mode in ("graphs", "eager"):
         path = Path(f"{args.clip4j}-{mode}")
         if not path.exists():
             continue
+        found = True
         got = np.fromfile(path, dtype=np.float32).reshape(expected.shape)
         error = relative_error(got.astype(np.float64), expected)
         result[f"clip4j_{mode}_rel_error"] = error
         # Same precision, same math: clip4j may round differently, not worse in kind.
         ok = ok and np.isfinite(got).all() and error <= max(3 * eager_error, 1e-5)
-    result["ok"] = bool(ok)
+    result["ok"] = bool(ok and found)
     print(json.dumps(result), flush=True)
-    if not ok:
+    if not result["ok"]:
         sys.exit(1)
 
 
@@ -192,7 +212,7 @@ def table(args):
                   f"{r['prompts_per_s_at_p50']:.0f} |")
     for r in rows:
         if "check" in r:
-            print(f"\nparity {r['precision']}: " + ", ".join(
+            print(f"\nparity {r['check'].split()[0]} {r['precision']}: " + ", ".join(
                 f"{k} {v:.2e}" for k, v in r.items() if k.endswith("rel_error")) + f"; ok={r['ok']}")
 
 
@@ -215,6 +235,7 @@ def main():
     p.add_argument("--arch", choices=ARCHS, default="ViT-B-32")
     p.add_argument("--precision", choices=DTYPES, default="fp16")
     p.add_argument("--clip4j", required=True, help="prefix of clip4j_native_bench's --check-output")
+    p.add_argument("--tower", choices=("image", "text"), default="image")
     p.add_argument("--device", default="cuda", help="where the eager peer runs (cpu for a dry run)")
     p = commands.add_parser("table")
     p.add_argument("--results", required=True)

@@ -97,11 +97,15 @@ if [ -n "${CLIP4J_BENCH_CALLERS:-}" ]; then
   done
 fi
 if [ -n "${CLIP4J_BENCH_PROMPT_TOKENS:-}" ]; then
-  # The text tower in the first precision given (no graphs, no eager peer).
+  # The text tower in the first precision given (no graphs, no eager peer), and its parity on
+  # prompts of 3 to 77 tokens.
   precision=${precisions%% *}
   step "text $precision" "$work/out/clip4j_native_bench" --weights "$model/open_clip_model.safetensors" \
     --arch "$arch" --device cuda --precision "$precision" --batches "$batches" --graphs off \
-    --seconds "$seconds" --prompt-tokens "$CLIP4J_BENCH_PROMPT_TOKENS"
+    --seconds "$seconds" --prompt-tokens "$CLIP4J_BENCH_PROMPT_TOKENS" \
+    --check-input "$model/check-tokens.i64" --check-output "$model/clip4j-text-$precision"
+  step "text parity $precision" python3 benchmarks/native/pytorch_eager.py compare --dir "$model" \
+    --arch "$arch" --precision "$precision" --clip4j "$model/clip4j-text-$precision" --tower text
 fi
 if [ -n "${CLIP4J_BENCH_NCU:-}" ]; then
   # Which kernels make up one batch-1 forward, and how long each runs (Nsight Compute, clocks and
