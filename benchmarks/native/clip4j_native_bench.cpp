@@ -361,27 +361,26 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
   for (auto& thread : threads) thread.join();
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::vector<double> millis;
-  size_t calls = 0;
+  std::vector<double> millis;  // every caller's calls
   for (const auto& caller : callers) {
     if (!caller.error.empty()) throw std::runtime_error(caller.error);
     for (float v : caller.out) {
       if (!std::isfinite(v)) throw std::runtime_error("non-finite embedding");
     }
     millis.insert(millis.end(), caller.millis.begin(), caller.millis.end());
-    calls += caller.millis.size();
   }
   const double p50 = percentile(millis, 50);
   // One caller: rate at the median call. Several: everything they finished over the wall time.
-  const double rate = args.callers == 1 ? batch / (p50 / 1000.0) : double(calls) * batch / elapsed;
+  const double rate =
+      args.callers == 1 ? batch / (p50 / 1000.0) : double(millis.size()) * batch / elapsed;
   std::printf(
       "{\"runtime\":\"clip4j-native\",\"arch\":\"%s\",\"device\":\"%s\",\"precision\":\"%s\","
       "\"graphs\":%s,\"tower\":\"%s\",\"prompt_tokens\":%d,\"callers\":%d,"
       "\"batch\":%d,\"calls\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
       "\"max_ms\":%.4f,\"%s_per_s%s\":%.1f,\"load_s\":%.2f}\n",
       args.arch.c_str(), args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false",
-      args.prompt_tokens > 0 ? "text" : "image", args.prompt_tokens, args.callers, batch, calls,
-      p50, percentile(millis, 90), percentile(millis, 99),
+      args.prompt_tokens > 0 ? "text" : "image", args.prompt_tokens, args.callers, batch,
+      millis.size(), p50, percentile(millis, 90), percentile(millis, 99),
       *std::max_element(millis.begin(), millis.end()),
       args.prompt_tokens > 0 ? "prompts" : "images", args.callers == 1 ? "_at_p50" : "_total", rate,
       load_seconds);

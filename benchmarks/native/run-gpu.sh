@@ -75,9 +75,12 @@ if ! python3 benchmarks/native/pytorch_eager.py make --dir "$model" --arch "$arc
   tail -n 20 "$log"
   exit 1
 fi
+# clip4j's bench on these weights, on the GPU; and the precision the extra steps below use.
+bench=("$work/out/clip4j_native_bench" --weights "$model/open_clip_model.safetensors"
+  --arch "$arch" --device cuda)
+first_precision=${precisions%% *}
 for precision in $precisions; do
-  step "clip4j $precision" "$work/out/clip4j_native_bench" --weights "$model/open_clip_model.safetensors" \
-    --arch "$arch" --device cuda --precision "$precision" --batches "$batches" --graphs both \
+  step "clip4j $precision" "${bench[@]}" --precision "$precision" --batches "$batches" --graphs both \
     --seconds "$seconds" --check-input "$model/check-pixels.f32" \
     --check-output "$model/clip4j-$precision"
   step "eager $precision" python3 benchmarks/native/pytorch_eager.py time --dir "$model" --arch "$arch" \
@@ -88,37 +91,31 @@ done
 if [ -n "${CLIP4J_BENCH_CALLERS:-}" ]; then
   # Several callers at the largest batch in the first precision: one caller's copy in, forward
   # and copy out run one after another; callers overlap them (staging is double-buffered).
-  precision=${precisions%% *}
   for callers in $CLIP4J_BENCH_CALLERS; do
-    step "$callers callers $precision" "$work/out/clip4j_native_bench" \
-      --weights "$model/open_clip_model.safetensors" --arch "$arch" --device cuda \
-      --precision "$precision" --batches "${batches##*,}" --graphs on --seconds "$seconds" \
-      --callers "$callers"
+    step "$callers callers $first_precision" "${bench[@]}" --precision "$first_precision" \
+      --batches "${batches##*,}" --graphs on --seconds "$seconds" --callers "$callers"
   done
 fi
 if [ -n "${CLIP4J_BENCH_PROMPT_TOKENS:-}" ]; then
   # The text tower in the first precision given (no graphs, no eager peer), and its parity on
   # prompts of 3 to 77 tokens.
-  precision=${precisions%% *}
-  step "text $precision" "$work/out/clip4j_native_bench" --weights "$model/open_clip_model.safetensors" \
-    --arch "$arch" --device cuda --precision "$precision" --batches "$batches" --graphs off \
-    --seconds "$seconds" --prompt-tokens "$CLIP4J_BENCH_PROMPT_TOKENS" \
-    --check-input "$model/check-tokens.i64" --check-output "$model/clip4j-text-$precision"
-  step "text parity $precision" python3 benchmarks/native/pytorch_eager.py compare --dir "$model" \
-    --arch "$arch" --precision "$precision" --clip4j "$model/clip4j-text-$precision" --tower text
+  step "text $first_precision" "${bench[@]}" --precision "$first_precision" --batches "$batches" \
+    --graphs off --seconds "$seconds" --prompt-tokens "$CLIP4J_BENCH_PROMPT_TOKENS" \
+    --check-input "$model/check-tokens.i64" --check-output "$model/clip4j-text-$first_precision"
+  step "text parity $first_precision" python3 benchmarks/native/pytorch_eager.py compare \
+    --dir "$model" --arch "$arch" --precision "$first_precision" \
+    --clip4j "$model/clip4j-text-$first_precision" --tower text
 fi
 if [ -n "${CLIP4J_BENCH_NCU:-}" ]; then
   # Which kernels make up one batch-1 forward, and how long each runs (Nsight Compute, clocks and
   # caches left as they are): eager, so that each graph node is a launch ncu can see; summed per
   # kernel name over 2 warm-up and at least 10 timed calls. A fifth file: with RN50's four in a
   # second folder that is one more than the device tool brings back.
-  precision=${precisions%% *}
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2> /dev/null | tail -n 1)
-  echo "== ncu $precision ($(date +%T)) $ncu" >> "$log"
+  echo "== ncu $first_precision ($(date +%T)) $ncu" >> "$log"
   if [ -z "$ncu" ] || ! timeout "$step_limit" "$ncu" --clock-control none --cache-control none \
     --metrics gpu__time_duration.sum --print-summary per-kernel --csv \
-    "$work/out/clip4j_native_bench" --weights "$model/open_clip_model.safetensors" --arch "$arch" \
-    --device cuda --precision "$precision" --batches 1 --graphs off --seconds 0 --warmup 2 \
+    "${bench[@]}" --precision "$first_precision" --batches 1 --graphs off --seconds 0 --warmup 2 \
     > "$out/kernels.csv" 2>> "$log"; then
     echo "!! ncu failed (see log.txt)" | tee -a "$log"
     failed=1
