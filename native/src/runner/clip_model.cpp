@@ -30,6 +30,30 @@ namespace {
 
 constexpr int64_t kDefaultMaxImagePixels = int64_t(1) << 27;  // 134 megapixels
 
+// CUDA device `index`, or an error that says which part is missing: the gpu build, a usable
+// device, or the device of that ordinal.
+c10::TensorOptions cuda_options(int32_t index) {
+  if (!load_cuda_support()) {  // the gpu build's CUDA libraries, before libtorch is asked
+    throw Unsupported(
+        "CUDA was asked for, but this is clip4j's CPU build: use the gpu build (the jar with "
+        "classifier gpu; CLIP4J_GPU=1 for bin/clip4j and benchmarks/bench) on a machine with an "
+        "NVIDIA GPU, or device cpu");
+  }
+  const int64_t devices = at::hasCUDA() ? int64_t(at::getNumGPUs()) : 0;
+  if (devices == 0) {
+    throw Unsupported(
+        "CUDA was asked for, but CUDA finds no usable device here (no NVIDIA GPU, or a driver too "
+        "old for CUDA 13); use device cpu");
+  }
+  if (index < 0 || index >= devices) {
+    throw InvalidArgument("cuda:" + std::to_string(index) +
+                          " was asked for, but this machine has " + std::to_string(devices) +
+                          " CUDA device" + (devices == 1 ? "" : "s") + " (cuda:0" +
+                          (devices == 1 ? "" : " to cuda:" + std::to_string(devices - 1)) + ")");
+  }
+  return c10::TensorOptions().device(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index)));
+}
+
 c10::TensorOptions tensor_options(const clip4j_load_options& options) {
   at::ScalarType dtype;
   switch (options.precision) {
@@ -49,13 +73,7 @@ c10::TensorOptions tensor_options(const clip4j_load_options& options) {
     case CLIP4J_DEVICE_CPU:
       return c10::TensorOptions().dtype(dtype).device(at::kCPU);
     case CLIP4J_DEVICE_CUDA:
-      load_cuda_support();  // the gpu build's CUDA libraries, before libtorch is asked
-      if (!at::hasCUDA()) {
-        throw Unsupported(
-            "CUDA was asked for, but this clip4j build or machine has no CUDA device "
-            "(use the gpu build on a machine with an NVIDIA GPU, or device cpu)");
-      }
-      return c10::TensorOptions().dtype(dtype).device(at::Device(at::kCUDA, options.device_index));
+      return cuda_options(options.device_index).dtype(dtype);
     default:
       throw InvalidArgument("unknown device " + std::to_string(options.device));
   }

@@ -1,14 +1,17 @@
 package io.clip4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clip4j.internal.NativeLibrary;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +24,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Tag("gpu")
 class CudaRunnerTest {
 
+  /** Why the fixture model does not load on {@code device}. */
+  private static ClipException loadFailure(Device device) {
+    return assertThrows(
+        ClipException.class,
+        () ->
+            ClipModel.load(
+                Fixtures.path("vit-tiny"), ClipOptions.builder().device(device).build()));
+  }
+
   /** A model on cuda:0, or a skipped test when CUDA is not available here. */
   private static ClipModel loadOnGpuOrSkip(Path checkpoint, ClipOptions options) {
     try {
@@ -29,6 +41,29 @@ class CudaRunnerTest {
       assumeTrue(e.code() != ErrorCode.UNSUPPORTED, "no CUDA here: " + e.getMessage());
       throw e;
     }
+  }
+
+  /** The CPU build answers a CUDA request by saying it is the CPU build and what to use instead. */
+  @Test
+  void theCpuBuildSaysSoWhenAskedForCuda() {
+    assumeTrue(
+        NativeLibrary.class.getResource("linux-x86_64-gpu/libclip4j.so") == null,
+        "the CPU build's answer");
+    ClipException e = loadFailure(Device.cuda(0));
+    assertEquals(ErrorCode.UNSUPPORTED, e.code());
+    assertTrue(
+        e.getMessage().contains("this is clip4j's CPU build: use the gpu build"), e.getMessage());
+  }
+
+  /** A CUDA ordinal past the machine's devices is named, with the ones there are. */
+  @Test
+  void anOrdinalPastTheDevicesIsNamed() {
+    ClipException e = loadFailure(Device.cuda(1000));
+    assumeTrue(e.code() != ErrorCode.UNSUPPORTED, "no CUDA here: " + e.getMessage());
+    assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(": cuda:1000 was asked for, but this machine has "),
+        e.getMessage());
   }
 
   /**

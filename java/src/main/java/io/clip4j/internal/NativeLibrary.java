@@ -75,9 +75,7 @@ public final class NativeLibrary {
       try {
         Loader.load(org.bytedeco.pytorch.global.torch_cuda.class);
       } catch (LinkageError | RuntimeException e) {
-        cudaFailure =
-            "CUDA was asked for, but CUDA cannot load here (no NVIDIA driver or GPU?): "
-                + rootCause(e).getMessage();
+        cudaFailure = CudaLoadFailure.describe(rootCause(e).getMessage());
         throw new ClipException(ErrorCode.UNSUPPORTED, cudaFailure, e);
       }
       cudaLoaded = true;
