@@ -123,9 +123,10 @@ int64_t copy_checking_finite(float* dst, const float* src, int64_t count) {
 void require_finite_pixels(const float* pixels, int64_t first, int64_t count, int64_t per_image) {
   const int64_t at = find_non_finite(pixels, count * per_image);
   if (at >= 0) {
-    throw InvalidArgument("pixels of image " + std::to_string(first + at / per_image) + " hold " +
+    // "image N: ...", the runner's form, which the Java API renumbers across its native calls.
+    throw InvalidArgument("image " + std::to_string(first + at / per_image) + ": its pixels hold " +
                           describe(pixels[at]) + " at value " + std::to_string(at % per_image) +
-                          ": preprocessed pixels must be finite");
+                          "; preprocessed pixels must be finite");
   }
 }
 

@@ -8,12 +8,16 @@ import io.clip4j.internal.NativeModel;
 import io.clip4j.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * A CLIP model loaded into the native runner: image and text embeddings that equal open_clip's for
@@ -278,6 +282,66 @@ public final class ClipModel implements AutoCloseable {
         });
   }
 
+  /**
+   * Image embeddings from preprocessed pixels in a buffer: {@code pixels.remaining()} floats, a
+   * whole number of 3 x size x size images (CHW) back to back, as {@link #preprocess(byte[])}
+   * writes them. The fast path for large batches: a direct buffer ({@code
+   * ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder()).asFloatBuffer()}) is read in place,
+   * with no copy and no scan on the Java side, where {@link #embedPixels(List)} concatenates the
+   * arrays, checks them and JNI copies them again (at batch 256 of 224 x 224 images, 154 MB each
+   * time). The native runner checks every value as it reads it: a NaN or infinity fails with {@link
+   * ErrorCode#INVALID_ARGUMENT} naming the image and value. A heap buffer is copied once. The
+   * buffer's position is left as it was; it must not change during the call.
+   */
+  public List<float[]> embedPixels(FloatBuffer pixels) {
+    Objects.requireNonNull(pixels, "pixels");
+    int size = 3 * info.imageSize() * info.imageSize();
+    int images = pixels.remaining() / size;
+    if (images == 0 || pixels.remaining() % size != 0) {
+      throw new IllegalArgumentException(
+          "the pixel buffer holds "
+              + pixels.remaining()
+              + " floats: not a whole, positive number of images of 3 x "
+              + info.imageSize()
+              + " x "
+              + info.imageSize());
+    }
+    if (pixels.isDirect() && pixels.order() != ByteOrder.nativeOrder()) {
+      throw new IllegalArgumentException(
+          "the pixel buffer is "
+              + pixels.order()
+              + "; the native runner reads "
+              + ByteOrder.nativeOrder()
+              + " floats (ByteBuffer.order(ByteOrder.nativeOrder()) before asFloatBuffer())");
+    }
+    int first = pixels.position();
+    return inRanges(
+        images,
+        (start, count) -> {
+          FloatBuffer range = pixels.slice(first + start * size, count * size);
+          return embedBatch(
+              count,
+              (h, out, e, c) ->
+                  range.isDirect()
+                      ? ClipFacade.clip4j_encode_pixels(
+                          h,
+                          range,
+                          count,
+                          normalizeFlag(),
+                          FloatBuffer.wrap(out),
+                          ByteBuffer.wrap(e),
+                          c)
+                      : ClipFacade.clip4j_encode_pixels(
+                          h, heapCopy(range), count, normalizeFlag(), out, e, c));
+        });
+  }
+
+  private static float[] heapCopy(FloatBuffer range) {
+    float[] copy = new float[range.remaining()];
+    range.duplicate().get(copy);
+    return copy;
+  }
+
   /** The model's preprocessing of an encoded image: 3 x size x size floats, CHW. */
   public float[] preprocess(byte[] encoded) {
     if (encoded == null || encoded.length == 0) {
@@ -315,14 +379,18 @@ public final class ClipModel implements AutoCloseable {
 
   private <T> List<float[]> inBatches(
       List<T> items, java.util.function.Function<List<T>, List<float[]>> run) {
+    return inRanges(items.size(), (start, count) -> run.apply(items.subList(start, start + count)));
+  }
+
+  /** {@code run(start, count)} over [0, total) in ranges of at most the batch size. */
+  private List<float[]> inRanges(int total, BiFunction<Integer, Integer, List<float[]>> run) {
     if (model.isClosed()) {
       throw new IllegalStateException("the ClipModel is closed");
     }
-    List<float[]> out = new ArrayList<>(items.size());
-    for (int start = 0; start < items.size(); start += options.batchSize()) {
+    List<float[]> out = new ArrayList<>(total);
+    for (int start = 0; start < total; start += options.batchSize()) {
       try {
-        out.addAll(
-            run.apply(items.subList(start, Math.min(items.size(), start + options.batchSize()))));
+        out.addAll(run.apply(start, Math.min(total - start, options.batchSize())));
       } catch (ClipException e) {
         throw start == 0 ? e : renumbered(e, start);
       }

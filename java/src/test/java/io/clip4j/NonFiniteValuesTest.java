@@ -257,7 +257,7 @@ class NonFiniteValuesTest {
               pixels,
               2,
               new float[2 * embedDim],
-              "pixels of image 1 hold -infinity at value 77");
+              "image 1: its pixels hold -infinity at value 77");
         });
   }
 
@@ -275,16 +275,16 @@ class NonFiniteValuesTest {
           float[] pixels = new float[batch * perImage];
           float[] out = new float[batch * embedDim];
           pixels[6 * perImage + 9] = Float.POSITIVE_INFINITY;
-          assertNamed(model, pixels, batch, out, "pixels of image 6 hold +infinity at value 9");
+          assertNamed(model, pixels, batch, out, "image 6: its pixels hold +infinity at value 9");
           pixels[3 * perImage + 5] = Float.NaN;
-          assertNamed(model, pixels, batch, out, "pixels of image 3 hold NaN at value 5");
+          assertNamed(model, pixels, batch, out, "image 3: its pixels hold NaN at value 5");
           pixels[perImage - 1] = Float.NEGATIVE_INFINITY;
           assertNamed(
               model,
               pixels,
               batch,
               out,
-              "pixels of image 0 hold -infinity at value " + (perImage - 1));
+              "image 0: its pixels hold -infinity at value " + (perImage - 1));
         });
   }
 

@@ -4,6 +4,7 @@ import io.clip4j.ClipModel;
 import io.clip4j.ClipOptions;
 import io.clip4j.Device;
 import io.clip4j.Precision;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,8 @@ final class Clip4jRuntime implements Runtime {
     int batch = c.batch();
     switch (c.kind()) {
       case IMAGE_MODEL:
-        List<float[]> pixels = w.pixelList(batch);
+        // The direct-buffer path, read in place: the input prepared once, as ONNX Runtime's tensor.
+        FloatBuffer pixels = w.pixelBuffer(batch);
         return () -> model.embedPixels(pixels);
       case IMAGE_E2E:
         List<byte[]> images = w.images(batch);

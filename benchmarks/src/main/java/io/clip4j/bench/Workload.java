@@ -1,5 +1,8 @@
 package io.clip4j.bench;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,9 +30,17 @@ public record Workload(
     return Collections.nCopies(batch, jpeg);
   }
 
-  /** {@code batch} copies of the preprocessed photo. */
-  public List<float[]> pixelList(int batch) {
-    return Collections.nCopies(batch, pixels);
+  /**
+   * {@code batch} copies of the preprocessed photo in one direct buffer, in native order: what a
+   * service that prepares its inputs in native memory hands the runtime (as ONNX Runtime's tensor).
+   */
+  public FloatBuffer pixelBuffer(int batch) {
+    FloatBuffer buffer =
+        ByteBuffer.allocateDirect(Float.BYTES * batch * pixels.length)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+    for (int i = 0; i < batch; i++) buffer.put(pixels);
+    return buffer.flip();
   }
 
   /** {@code batch} prompts that differ, so no runtime can reuse a previous tokenisation. */
