@@ -78,7 +78,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "concurrent caller threads, for image-model at batch 1")
   List<Integer> callers;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "clip4j's device: cpu, cuda[:N]")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description = "clip4j's device: cpu, cuda[:N] (cuda: launch with CLIP4J_GPU=1, the gpu build)")
   String device;
 
   @Option(names = "--precision", defaultValue = "fp32", description = "clip4j's precision")
