@@ -77,6 +77,22 @@ class PixelBufferTest {
     }
   }
 
+  /** Read-only and byte-buffer views: direct or not, the same embeddings. */
+  @Test
+  void readOnlyAndViewBuffersGiveTheSame() {
+    List<float[]> viaDirect = model.embedPixels(direct(pixels));
+    ByteBuffer bytes = ByteBuffer.allocate(4 * pixels.size() * size).order(ByteOrder.nativeOrder());
+    FloatBuffer heapView = bytes.asFloatBuffer();
+    for (float[] image : pixels) heapView.put(image);
+    for (FloatBuffer buffer :
+        List.of(direct(pixels).asReadOnlyBuffer(), heapView.flip(), heapView.asReadOnlyBuffer())) {
+      List<float[]> got = model.embedPixels(buffer);
+      for (int i = 0; i < got.size(); i++) {
+        assertArrayEquals(viaDirect.get(i), got.get(i), buffer + " image " + i);
+      }
+    }
+  }
+
   @Test
   void aHeapBufferGivesTheSame() {
     float[] flat = new float[SKIPPED + pixels.size() * size];

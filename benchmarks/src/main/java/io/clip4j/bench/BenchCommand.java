@@ -81,7 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--device",
       defaultValue = "cpu",
-      description = "clip4j's device: cpu, cuda[:N] (cuda: launch with CLIP4J_GPU=1, the gpu build)")
+      description =
+          "clip4j's device: cpu, cuda[:N] (cuda: launch with CLIP4J_GPU=1, the gpu build)")
   String device;
 
   @Option(names = "--precision", defaultValue = "fp32", description = "clip4j's precision")

@@ -54,7 +54,8 @@ public class PixelInputBenchmark {
     float[] pixels =
         model.preprocess(
             Files.readAllBytes(
-                Path.of(System.getProperty("bench.image", "models/fixtures/images/astronaut.jpg"))));
+                Path.of(
+                    System.getProperty("bench.image", "models/fixtures/images/astronaut.jpg"))));
     list = Collections.nCopies(batch, pixels);
     direct =
         ByteBuffer.allocateDirect(Float.BYTES * batch * pixels.length)
