@@ -1,12 +1,18 @@
 """open_clip side of the benchmarks, run as a subprocess by the Java harness (benchmarks/src).
 
     models/.pyenv/bin/python benchmarks/peers/openclip_peer.py --model FOLDER --image JPEG \
-        --threads N [--precision fp32|fp16|bf16] --batches 1,4 [--cases image-model,image-e2e,text-model,text-e2e] \
+        --threads N [--precision fp32|fp16|bf16] [--device cpu|cuda] --batches 1,4 \
+        [--cases image-model,image-e2e,text-model,text-e2e] \
         [--warmup-seconds 2] [--seconds 5] [--min-iterations 5] [--max-iterations 200] [--print-embedding] \
         [--floor]
 
 The model's weights and the image cases' pixels are cast to --precision (default fp32), as
-model.to(dtype) does: the same precision clip4j runs in.
+model.to(dtype) does: the same precision clip4j runs in. With --device cuda (beside clip4j on a GPU)
+the model runs on the GPU where this torch has CUDA, as PyTorch eager would serve it: inputs from
+pinned host memory, copied with non_blocking, results copied back to the host inside the timed call
+(benchmarks/native/pytorch_eager.py's protocol). Where it has none, it runs on the CPU in fp32 (a
+half precision on a CPU would only be slow) and says so. "versions" records the device and
+precision it ran in.
 Cases, for each batch size B, under torch.inference_mode():
   image-model  model.encode_image on the preprocessed image repeated B times (prepared untimed)
   image-e2e    B x (PIL.Image.open(JPEG bytes in memory) -> preprocess), stack, encode_image
@@ -74,6 +80,7 @@ def parse_args():
     parser.add_argument("--image", required=True, help="JPEG file")
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--precision", choices=sorted(DTYPES), default="fp32")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--batches", default="1", help="comma list of batch sizes")
     parser.add_argument("--cases", default=",".join(CASES), help="comma list of " + ",".join(CASES))
     parser.add_argument("--warmup-seconds", type=float, default=2.0)
@@ -109,32 +116,52 @@ def measure(fn, args):
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
+    if args.device == "cuda" and not torch.cuda.is_available():
+        print(f"open_clip: torch {torch.__version__} has no usable CUDA here: it runs on the CPU, "
+              "in fp32", file=sys.stderr)
+        args.device, args.precision = "cpu", "fp32"
+    device = torch.device(args.device)
+    gpu = device.type == "cuda"
     model, _, preprocess = open_clip.create_model_and_transforms("local-dir:" + args.model)
     dtype = DTYPES[args.precision]
-    model = model.eval().to(dtype)
+    model = model.eval().to(device, dtype)
     tokenizer = open_clip.get_tokenizer("local-dir:" + args.model)
     jpeg = Path(args.image).read_bytes()
     one = preprocess(Image.open(io.BytesIO(jpeg))).unsqueeze(0).to(dtype)
 
+    def to_device(t):
+        # On a GPU the host tensor is pinned (pixels and ids prepared untimed), copied asynchronously.
+        return t.to(device, non_blocking=True) if gpu else t
+
+    def to_host(t):
+        return t.cpu() if gpu else t  # .cpu() waits for the GPU: the call's time includes the work
+
     def image_e2e(b):
         pixels = torch.stack([preprocess(Image.open(io.BytesIO(jpeg))) for _ in range(b)])
-        return model.encode_image(pixels.to(dtype))
+        return to_host(model.encode_image(to_device(pixels.to(dtype))))
 
     def prompts(b):
         # The same prompts as the Java harness (BenchCommand.PROMPT): a different number per row.
         return [f"a photo of a {i}" for i in range(b)]
 
     def text_e2e(b):
-        return model.encode_text(tokenizer(prompts(b)))
+        return to_host(model.encode_text(to_device(tokenizer(prompts(b)))))
 
+    def pinned(t):
+        return t.pin_memory() if gpu else t
+
+    versions = {"open_clip": open_clip.__version__, "torch": torch.__version__,
+                "python": platform.python_version(), "device": str(device),
+                "precision": args.precision}
+    if gpu:
+        versions["gpu"] = torch.cuda.get_device_name(device)
     out = {"runtime": "open_clip",
-           "versions": {"open_clip": open_clip.__version__, "torch": torch.__version__,
-                        "python": platform.python_version()},
+           "versions": versions,
            "threads": args.threads, "results": []}
     with torch.inference_mode():
         if args.print_embedding:
-            out["image_embedding"] = model.encode_image(one)[0].float().tolist()
-        if args.floor:
+            out["image_embedding"] = model.encode_image(one.to(device))[0].float().cpu().tolist()
+        if args.floor and not gpu:
             a, b = torch.randn(MATMUL_N, MATMUL_N), torch.randn(MATMUL_N, MATMUL_N)
             samples = measure(lambda: torch.mm(a, b), args)
             median = sorted(samples)[len(samples) // 2]
@@ -149,13 +176,13 @@ def main():
         for case in args.cases:
             for b in args.batches:
                 if case == "image-model":
-                    pixels = one.repeat(b, 1, 1, 1)
-                    fn = lambda: model.encode_image(pixels)  # noqa: E731
+                    pixels = pinned(one.repeat(b, 1, 1, 1))
+                    fn = lambda: to_host(model.encode_image(to_device(pixels)))  # noqa: E731
                 elif case == "image-e2e":
                     fn = lambda: image_e2e(b)  # noqa: E731
                 elif case == "text-model":
-                    tokens = tokenizer(prompts(b))
-                    fn = lambda: model.encode_text(tokens)  # noqa: E731
+                    tokens = pinned(tokenizer(prompts(b)))
+                    fn = lambda: to_host(model.encode_text(to_device(tokens)))  # noqa: E731
                 else:
                     fn = lambda: text_e2e(b)  # noqa: E731
                 samples = measure(fn, args)

@@ -216,10 +216,9 @@ public final class BenchCommand implements Callable<Integer> {
         measureMicroBatching(clip4j, workload, settings, pooled, tag);
         // open_clip in its own process, while the JVM's runtimes are idle.
         if (!openClipPresent) continue;
-        // open_clip (always on the CPU) runs in clip4j's precision beside clip4j on the CPU, in
-        // fp32 beside a GPU, where half precision on its CPU would only be slow. The floor is a
-        // float32 CPU product's: beside clip4j on a GPU or in a half precision it would compare
-        // nothing.
+        // open_clip runs in clip4j's precision on clip4j's kind of device (on the CPU in fp32
+        // where its torch has no CUDA). The floor is a float32 CPU product's: beside clip4j on a
+        // GPU or in a half precision it would compare nothing.
         OpenClipPeer.Outcome openClip =
             OpenClipPeer.runIfPresent(
                 python,
@@ -227,7 +226,8 @@ public final class BenchCommand implements Callable<Integer> {
                 model,
                 image,
                 threads,
-                clip4jDevice.type() == Device.Type.CPU ? clip4jPrecision : Precision.FP32,
+                clip4jDevice,
+                clip4jPrecision,
                 benchCases,
                 settings,
                 clip4jDevice.type() == Device.Type.CPU && clip4jPrecision == Precision.FP32);

@@ -2,6 +2,7 @@ package io.clip4j.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clip4j.Device;
 import io.clip4j.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * open_clip in Python (benchmarks/peers/openclip_peer.py), run as a child process on the same
- * weights, photo and prompts, in clip4j's precision. It returns every call's time; the statistics
- * are computed here, by the same code as for the Java runtimes.
+ * weights, photo and prompts, in clip4j's precision and on clip4j's kind of device (where its torch
+ * has no CUDA, on the CPU in fp32: its versions say which). It returns every call's time; the
+ * statistics are computed here, by the same code as for the Java runtimes.
  */
 final class OpenClipPeer {
   /**
@@ -43,6 +45,7 @@ final class OpenClipPeer {
       Path model,
       Path image,
       int threads,
+      Device device,
       Precision precision,
       List<BenchCase> cases,
       MeasureSettings s,
@@ -68,6 +71,8 @@ final class OpenClipPeer {
             Integer.toString(threads),
             "--precision",
             precision.name().toLowerCase(Locale.ROOT),
+            "--device",
+            device.type() == Device.Type.CUDA ? "cuda" : "cpu",
             "--warmup-seconds",
             Double.toString(s.warmupSeconds()),
             "--seconds",
@@ -94,16 +99,16 @@ final class OpenClipPeer {
       System.err.println("bench: open_clip skipped: the peer exited with " + exit);
       return null;
     }
-    return parse(new ObjectMapper().readTree(stdout), precision);
+    return parse(new ObjectMapper().readTree(stdout));
   }
 
-  private static Outcome parse(JsonNode root, Precision precision) {
+  private static Outcome parse(JsonNode root) {
     Map<String, String> versions = new LinkedHashMap<>();
     root.path("versions")
         .fields()
         .forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
     versions.put("intra_op_threads", root.path("threads").asText());
-    versions.put("precision", precision.toString());
+    versions.computeIfPresent("precision", (k, v) -> v.toUpperCase(Locale.ROOT)); // as the others'
     Map<BenchCase, Histogram> latencies = new LinkedHashMap<>();
     for (JsonNode r : root.path("results")) {
       BenchCase c =
