@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clip4j.internal.NativeLibrary;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +97,40 @@ class CudaRunnerTest {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Preprocessed pixels from a direct buffer (read in place; on the GPU copied into the pinned slot
+   * while checked) match open_clip's embeddings of the same files in fp32, and a NaN in the third
+   * image is named with its number, not embedded.
+   */
+  @Test
+  void directBufferPixelsMatchOpenClipAndNaNIsNamed() throws IOException {
+    Map<Path, float[]> images =
+        Fixtures.expectedImageEmbeddings(Fixtures.expected("vit-tiny"), "normalized");
+    List<float[]> want = new ArrayList<>(images.values());
+    ClipOptions options = ClipOptions.builder().normalize(true).build();
+    try (ClipModel model = loadOnGpuOrSkip(Fixtures.path("vit-tiny"), options)) {
+      List<float[]> pixels = new ArrayList<>();
+      for (Path file : images.keySet()) pixels.add(model.preprocess(Files.readAllBytes(file)));
+      int size = pixels.get(0).length;
+      FloatBuffer buffer =
+          ByteBuffer.allocateDirect(Float.BYTES * pixels.size() * size)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
+      for (float[] image : pixels) buffer.put(image);
+      buffer.flip();
+      List<float[]> got = model.embedPixels(buffer);
+      for (int i = 0; i < got.size(); i++) {
+        double diff = Fixtures.maxAbsDiff(want.get(i), got.get(i));
+        assertTrue(diff <= 1e-5, "image " + i + ": " + diff);
+      }
+      buffer.put(2 * size + 11, Float.NaN);
+      ClipException e = assertThrows(ClipException.class, () -> model.embedPixels(buffer));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+      assertTrue(
+          e.getMessage().contains("image 2: its pixels hold NaN at value 11"), e.getMessage());
     }
   }
 }
