@@ -76,6 +76,21 @@ int64_t first_over_threads(int64_t count, const Scan& scan) {
   return found == kNone ? -1 : found;
 }
 
+// The first non-finite value over [0, count), scanned in blocks of kBlock on libtorch's threads:
+// block(start, n) returns where values [start, start + n) are to be checked (after copying them,
+// say); the scan of a range stops at its first bad block.
+template <typename Block>
+int64_t first_non_finite_block(int64_t count, const Block& block) {
+  return first_over_threads(count, [&](int64_t begin, int64_t end) {
+    for (int64_t start = begin; start < end; start += kBlock) {
+      const int64_t n = std::min(kBlock, end - start);
+      const float* values = block(start, n);
+      if (!block_all_finite(values, n)) return start + first_in_block(values, n);
+    }
+    return int64_t(-1);
+  });
+}
+
 std::string describe(float value) {
   return std::isnan(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
 }
@@ -99,24 +114,13 @@ bool all_finite(const at::Tensor& tensor) {
 }
 
 int64_t find_non_finite(const float* values, int64_t count) {
-  return first_over_threads(count, [&](int64_t begin, int64_t end) {
-    for (int64_t start = begin; start < end; start += kBlock) {
-      const int64_t n = std::min(kBlock, end - start);
-      if (!block_all_finite(values + start, n)) return start + first_in_block(values + start, n);
-    }
-    return int64_t(-1);
-  });
+  return first_non_finite_block(count, [&](int64_t start, int64_t) { return values + start; });
 }
 
 int64_t copy_checking_finite(float* dst, const float* src, int64_t count) {
-  return first_over_threads(count, [&](int64_t begin, int64_t end) {
-    for (int64_t start = begin; start < end; start += kBlock) {
-      const int64_t n = std::min(kBlock, end - start);
-      std::memcpy(dst + start, src + start, sizeof(float) * n);
-      // The block is in L1 now: checking it costs no second trip to memory.
-      if (!block_all_finite(dst + start, n)) return start + first_in_block(dst + start, n);
-    }
-    return int64_t(-1);
+  return first_non_finite_block(count, [&](int64_t start, int64_t n) {
+    std::memcpy(dst + start, src + start, sizeof(float) * n);
+    return dst + start;  // in L1 now: checking it costs no second trip to memory
   });
 }
 
