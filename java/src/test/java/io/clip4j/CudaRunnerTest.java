@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clip4j.internal.NativeLibrary;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,15 +109,9 @@ class CudaRunnerTest {
     List<float[]> want = new ArrayList<>(images.values());
     ClipOptions options = ClipOptions.builder().normalize(true).build();
     try (ClipModel model = loadOnGpuOrSkip(Fixtures.path("vit-tiny"), options)) {
-      List<float[]> pixels = new ArrayList<>();
-      for (Path file : images.keySet()) pixels.add(model.preprocess(Files.readAllBytes(file)));
+      List<float[]> pixels = Fixtures.preprocessed(model, images.keySet());
       int size = pixels.get(0).length;
-      FloatBuffer buffer =
-          ByteBuffer.allocateDirect(Float.BYTES * pixels.size() * size)
-              .order(ByteOrder.nativeOrder())
-              .asFloatBuffer();
-      for (float[] image : pixels) buffer.put(image);
-      buffer.flip();
+      FloatBuffer buffer = Fixtures.directPixels(pixels, 0);
       List<float[]> got = model.embedPixels(buffer);
       for (int i = 0; i < got.size(); i++) {
         double diff = Fixtures.maxAbsDiff(want.get(i), got.get(i));

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +64,28 @@ final class Fixtures {
       images.put(IMAGES.resolve(e.getKey()), floats(e.getValue().get(key)));
     }
     return images;
+  }
+
+  /** Each file preprocessed by {@code model}, in order. */
+  static List<float[]> preprocessed(ClipModel model, Iterable<Path> files) throws IOException {
+    List<float[]> pixels = new ArrayList<>();
+    for (Path file : files) pixels.add(model.preprocess(Files.readAllBytes(file)));
+    return pixels;
+  }
+
+  /**
+   * The images back to back in a direct buffer in native order, after {@code skipped} other floats;
+   * its position on the first image.
+   */
+  static FloatBuffer directPixels(List<float[]> images, int skipped) {
+    int total = skipped + images.stream().mapToInt(image -> image.length).sum();
+    FloatBuffer buffer =
+        ByteBuffer.allocateDirect(Float.BYTES * total)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+    buffer.position(skipped);
+    for (float[] image : images) buffer.put(image);
+    return buffer.position(skipped);
   }
 
   static float[] floats(JsonNode array) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +40,7 @@ class PixelBufferTest {
     Map<Path, float[]> expected =
         Fixtures.expectedImageEmbeddings(Fixtures.expected("vit-tiny"), "normalized");
     want = new ArrayList<>(expected.values());
-    pixels = new ArrayList<>();
-    for (Path file : expected.keySet()) pixels.add(model.preprocess(Files.readAllBytes(file)));
+    pixels = Fixtures.preprocessed(model, expected.keySet());
     size = pixels.get(0).length;
     assertTrue(pixels.size() >= 3, "the fixtures span at least two calls");
   }
@@ -54,13 +52,7 @@ class PixelBufferTest {
 
   /** The images after SKIPPED other floats, the buffer's position on the first image. */
   private static FloatBuffer direct(List<float[]> images) {
-    FloatBuffer buffer =
-        ByteBuffer.allocateDirect(4 * (SKIPPED + images.size() * size))
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
-    buffer.position(SKIPPED);
-    for (float[] image : images) buffer.put(image);
-    return buffer.position(SKIPPED);
+    return Fixtures.directPixels(images, SKIPPED);
   }
 
   @Test
