@@ -7,7 +7,7 @@
 //   clip4j_native_bench --weights open_clip_model.safetensors --device cuda --precision fp16
 //       --batches 1,256 --graphs both [--arch ViT-B-32|RN50]
 //       [--check-input PIXELS.f32|TOKENS.i64 --check-output EMBEDDINGS.f32] [--prompt-tokens N]
-//       [--callers N]
+//       [--callers N] [--input ordinary|pinned|both]
 #include <algorithm>
 #include <barrier>
 #include <chrono>
@@ -40,6 +40,10 @@ struct Args {
   std::string check_output;     // their raw float32 embeddings; "-graphs"/"-eager" is appended
   int prompt_tokens = 0;        // > 0: the text tower on prompts of this many tokens, not images
   int callers = 1;              // threads calling the one model at once, each its own inputs
+  // Where the pixels lie: ordinary host memory (clip4j copies them into its pinned slot, scanning
+  // them), memory pinned with clip4j_pin_pixels (copied to the GPU as it is, checked there), or
+  // both in turn.
+  std::string input = "ordinary";
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -49,7 +53,7 @@ struct Args {
       "usage: clip4j_native_bench --weights FILE [--arch ViT-B-32|RN50] [--device cuda|cpu] "
       "[--precision fp32|fp16|bf16] [--batches 1,256] [--graphs on|off|both] "
       "[--seconds S] [--warmup N] [--check-input FILE --check-output FILE] "
-      "[--prompt-tokens N] [--callers N]\n",
+      "[--prompt-tokens N] [--callers N] [--input ordinary|pinned|both]\n",
       problem.c_str());
   std::exit(2);
 }
@@ -92,6 +96,8 @@ Args parse(int argc, char** argv) {
       args.callers = number_after<int>(flag, value);
     } else if (flag == "--prompt-tokens") {
       args.prompt_tokens = number_after<int>(flag, value);
+    } else if (flag == "--input") {
+      args.input = value;
     } else if (flag == "--check-input") {
       args.check_input = value;
     } else if (flag == "--check-output") {
@@ -124,6 +130,10 @@ Args parse(int argc, char** argv) {
   if (args.prompt_tokens != 0 && args.prompt_tokens < 3) usage("--prompt-tokens takes 3 or more");
   if (args.graphs != "on" && args.graphs != "off" && args.graphs != "both")
     usage("--graphs takes on, off or both");
+  if (args.input != "ordinary" && args.input != "pinned" && args.input != "both")
+    usage("--input takes ordinary, pinned or both");
+  if (args.input != "ordinary" && args.prompt_tokens > 0)
+    usage("--input pinned is for images (--prompt-tokens times the text tower)");
   return args;
 }
 
@@ -253,13 +263,54 @@ void write_floats(const std::string& path, const std::vector<float>& values) {
   if (written != values.size()) throw std::runtime_error("short write to " + path);
 }
 
+// Memory pinned for the runner (clip4j_pin_pixels), unpinned when this goes: declared before the
+// model, so that unpinning after the model is freed, which the facade allows, is exercised.
+struct PinnedInputs {
+  std::vector<float*> pinned;
+  ~PinnedInputs() {
+    for (float* p : pinned) clip4j_unpin_pixels(p);
+  }
+};
+
+// The pinned path against the ordinary one on the same pixels: bit-identical embeddings (the same
+// values reach the same staging buffer), and a NaN named with its image by the device's check.
+void check_pinned_path(clip4j_model* model, std::vector<float>& pinned, int batch, size_t per_image,
+                       int embed_dim) {
+  char error[2048] = {0};
+  std::vector<float> ordinary_copy = pinned, from_ordinary(size_t(batch) * embed_dim),
+                     from_pinned(size_t(batch) * embed_dim);
+  check(clip4j_encode_pixels(model, ordinary_copy.data(), batch, 0, from_ordinary.data(), error,
+                             sizeof error),
+        error);
+  check(
+      clip4j_encode_pixels(model, pinned.data(), batch, 0, from_pinned.data(), error, sizeof error),
+      error);
+  if (std::memcmp(from_ordinary.data(), from_pinned.data(), from_pinned.size() * sizeof(float))) {
+    throw std::runtime_error("pinned input: embeddings differ from the same pixels unpinned");
+  }
+  const size_t at = (size_t(batch) - 1) * per_image + 7;
+  const float kept = pinned[at];
+  pinned[at] = std::nanf("");
+  const clip4j_status status =
+      clip4j_encode_pixels(model, pinned.data(), batch, 0, from_pinned.data(), error, sizeof error);
+  pinned[at] = kept;
+  const std::string wanted = "image " + std::to_string(batch - 1) + ": its pixels hold NaN";
+  if (status != CLIP4J_INVALID_ARGUMENT || std::string(error).find(wanted) == std::string::npos) {
+    throw std::runtime_error("pinned input: a NaN gave status " + std::to_string(status) + " '" +
+                             error + "', not '" + wanted + "'");
+  }
+  std::fprintf(stderr, "pinned input, batch %d: same embeddings as unpinned, NaN named: ok\n",
+               batch);
+}
+
 void run_case(const Args& args, const clip4j_model_config& config, bool graphs, int batch,
-              bool first_case) {
+              bool first_case, bool pinned_input) {
   clip4j_load_options options{};
   options.device = args.device == "cpu" ? CLIP4J_DEVICE_CPU : CLIP4J_DEVICE_CUDA;
   options.precision = precision_of(args.precision);
   options.cuda_graphs_off = graphs ? 0 : 1;
   char error[2048] = {0};
+  PinnedInputs pinned_inputs;
   Model model;
   const auto load_start = std::chrono::steady_clock::now();
   check(clip4j_model_load(args.weights.c_str(), &config, &options, &model.handle, error,
@@ -289,6 +340,21 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
       }
     }
     callers[c].out.resize(size_t(batch) * config.embed_dim);
+  }
+  bool pinned = false;  // false on the CPU, which reads host memory in place anyway
+  if (pinned_input) {
+    for (auto& caller : callers) {
+      for (auto& input : caller.inputs) {
+        int32_t done = 0;
+        check(clip4j_pin_pixels(model.handle, input.data(), int64_t(input.size()), &done, error,
+                                sizeof error),
+              error);
+        if (done) pinned_inputs.pinned.push_back(input.data());
+        pinned = done != 0;
+      }
+    }
+    if (pinned)
+      check_pinned_path(model.handle, callers[0].inputs[0], batch, per_image, config.embed_dim);
   }
   const auto encode = [&](Caller& caller, size_t i, char* error, size_t capacity) {
     check(
@@ -375,13 +441,13 @@ void run_case(const Args& args, const clip4j_model_config& config, bool graphs, 
       args.callers == 1 ? batch / (p50 / 1000.0) : double(millis.size()) * batch / elapsed;
   std::printf(
       "{\"runtime\":\"clip4j-native\",\"arch\":\"%s\",\"device\":\"%s\",\"precision\":\"%s\","
-      "\"graphs\":%s,\"tower\":\"%s\",\"prompt_tokens\":%d,\"callers\":%d,"
+      "\"graphs\":%s,\"tower\":\"%s\",\"prompt_tokens\":%d,\"callers\":%d,\"pinned_input\":%s,"
       "\"batch\":%d,\"calls\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
       "\"max_ms\":%.4f,\"%s_per_s%s\":%.1f,\"load_s\":%.2f}\n",
       args.arch.c_str(), args.device.c_str(), args.precision.c_str(), graphs ? "true" : "false",
-      args.prompt_tokens > 0 ? "text" : "image", args.prompt_tokens, args.callers, batch,
-      millis.size(), p50, percentile(millis, 90), percentile(millis, 99),
-      *std::max_element(millis.begin(), millis.end()),
+      args.prompt_tokens > 0 ? "text" : "image", args.prompt_tokens, args.callers,
+      pinned ? "true" : "false", batch, millis.size(), p50, percentile(millis, 90),
+      percentile(millis, 99), *std::max_element(millis.begin(), millis.end()),
       args.prompt_tokens > 0 ? "prompts" : "images", args.callers == 1 ? "_at_p50" : "_total", rate,
       load_seconds);
   std::fflush(stdout);
@@ -399,11 +465,16 @@ int main(int argc, char** argv) {
   if (args.graphs != "off") modes.push_back(true);
   if (args.graphs != "on") modes.push_back(false);
   try {
+    std::vector<bool> inputs;  // pinned or not
+    if (args.input != "pinned") inputs.push_back(false);
+    if (args.input != "ordinary") inputs.push_back(true);
     for (bool graphs : modes) {
       bool first = true;  // the parity check runs once per mode
       for (int batch : args.batches) {
-        run_case(args, config, graphs, batch, first);
-        first = false;
+        for (bool pinned_input : inputs) {
+          run_case(args, config, graphs, batch, first, pinned_input);
+          first = false;
+        }
       }
     }
   } catch (const std::exception& e) {

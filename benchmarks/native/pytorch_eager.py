@@ -177,32 +177,38 @@ def table(args):
     rows = [json.loads(line) for line in Path(args.results).read_text().splitlines() if line.strip()]
     timed = [r for r in rows
              if "p50_ms" in r and r.get("tower", "image") == "image" and r.get("callers", 1) == 1]
-    print("| precision | batch | clip4j graphs p50 ms | clip4j eager p50 ms | PyTorch eager p50 ms "
-          "| clip4j graphs img/s | PyTorch eager img/s | speed-up vs PyTorch |")
-    print("|---|---|---|---|---|---|---|---|")
+    # clip4j's input in ordinary memory (copied into its pinned slot) or, with --input pinned, in
+    # memory pinned with clip4j_pin_pixels: PyTorch's protocol, and the issue's.
+    print("| precision | batch | clip4j graphs p50 ms | clip4j eager p50 ms | clip4j graphs, pinned "
+          "input p50 ms | PyTorch eager p50 ms | clip4j graphs img/s | PyTorch eager img/s "
+          "| speed-up vs PyTorch | pinned input: speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     keys = sorted({(r["precision"], r["batch"]) for r in timed}, key=lambda k: (k[0], k[1]))
     for precision, batch in keys:
-        def find(runtime, graphs):
+        def find(runtime, graphs, pinned=False):
             for r in timed:
-                if (r["runtime"], r["graphs"], r["precision"], r["batch"]) == (
-                    runtime, graphs, precision, batch):
+                if (r["runtime"], r["graphs"], r["precision"], r["batch"],
+                        r.get("pinned_input", False)) == (runtime, graphs, precision, batch, pinned):
                     return r
             return None
 
         graphs, eager, torch_eager = find("clip4j-native", True), find("clip4j-native", False), find(
             "pytorch-eager", False)
+        pinned = find("clip4j-native", True, pinned=True)
         cell = lambda r, key: f"{r[key]:.3f}" if r and key == "p50_ms" else (f"{r[key]:.0f}" if r else "-")
-        speedup = (f"{torch_eager['p50_ms'] / graphs['p50_ms']:.2f}x" if graphs and torch_eager else "-")
+        speedup = lambda r: f"{torch_eager['p50_ms'] / r['p50_ms']:.2f}x" if r and torch_eager else "-"
         print(f"| {precision} | {batch} | {cell(graphs, 'p50_ms')} | {cell(eager, 'p50_ms')} | "
-              f"{cell(torch_eager, 'p50_ms')} | {cell(graphs, 'images_per_s_at_p50')} | "
-              f"{cell(torch_eager, 'images_per_s_at_p50')} | {speedup} |")
+              f"{cell(pinned, 'p50_ms')} | {cell(torch_eager, 'p50_ms')} | "
+              f"{cell(graphs, 'images_per_s_at_p50')} | {cell(torch_eager, 'images_per_s_at_p50')} | "
+              f"{speedup(graphs)} | {speedup(pinned)} |")
     several = [r for r in rows if r.get("tower") == "image" and r.get("callers", 1) > 1]
     if several:
-        print("\n| concurrent callers, precision | graphs | callers | batch | p50 ms a call | images/s |")
-        print("|---|---|---|---|---|---|")
+        print("\n| concurrent callers, precision | graphs | pinned input | callers | batch "
+              "| p50 ms a call | images/s |")
+        print("|---|---|---|---|---|---|---|")
         for r in several:
-            print(f"| {r['precision']} | {r['graphs']} | {r['callers']} | {r['batch']} | "
-                  f"{r['p50_ms']:.3f} | {r['images_per_s_total']:.0f} |")
+            print(f"| {r['precision']} | {r['graphs']} | {r.get('pinned_input', False)} | "
+                  f"{r['callers']} | {r['batch']} | {r['p50_ms']:.3f} | {r['images_per_s_total']:.0f} |")
     text = [r for r in rows if r.get("tower") == "text"]
     if text:
         print("\n| text tower, precision | prompt tokens | callers | batch | clip4j p50 ms | prompts/s |")

@@ -80,8 +80,9 @@ bench=("$work/out/clip4j_native_bench" --weights "$model/open_clip_model.safeten
   --arch "$arch" --device cuda)
 first_precision=${precisions%% *}
 for precision in $precisions; do
+  # Input in ordinary memory and in memory pinned for clip4j (PyTorch's protocol), case by case.
   step "clip4j $precision" "${bench[@]}" --precision "$precision" --batches "$batches" --graphs both \
-    --seconds "$seconds" --check-input "$model/check-pixels.f32" \
+    --input both --seconds "$seconds" --check-input "$model/check-pixels.f32" \
     --check-output "$model/clip4j-$precision"
   step "eager $precision" python3 benchmarks/native/pytorch_eager.py time --dir "$model" --arch "$arch" \
     --precision "$precision" --batches "$batches" --seconds "$seconds"
@@ -93,7 +94,7 @@ if [ -n "${CLIP4J_BENCH_CALLERS:-}" ]; then
   # and copy out run one after another; callers overlap them (staging is double-buffered).
   for callers in $CLIP4J_BENCH_CALLERS; do
     step "$callers callers $first_precision" "${bench[@]}" --precision "$first_precision" \
-      --batches "${batches##*,}" --graphs on --seconds "$seconds" --callers "$callers"
+      --batches "${batches##*,}" --graphs on --input both --seconds "$seconds" --callers "$callers"
   done
 fi
 if [ -n "${CLIP4J_BENCH_PROMPT_TOKENS:-}" ]; then

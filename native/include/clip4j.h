@@ -209,6 +209,24 @@ clip4j_status clip4j_encode_pixels(clip4j_model* model, const float* pixels, int
                                    size_t error_capacity);
 
 /*
+ * Page-locks (pins) `floats` floats of host memory at `pixels` for the model's GPU, so that
+ * clip4j_encode_pixels on pixels lying there copies them to the device as they are (no copy into
+ * clip4j's own pinned memory first) and checks them for NaN and infinity on the device. Sets
+ * `*pinned_out` to 1; to 0 for a model on the CPU, which reads host memory in place already. The
+ * memory must stay allocated until clip4j_unpin_pixels(pixels), which may come after the model is
+ * freed. Memory that overlaps memory pinned already gives CLIP4J_INVALID_ARGUMENT; a driver that
+ * refuses gives CLIP4J_DEVICE_ERROR with CUDA's message.
+ */
+clip4j_status clip4j_pin_pixels(clip4j_model* model, float* pixels, int64_t floats,
+                                int32_t* pinned_out, char* error, size_t error_capacity);
+
+/*
+ * Undoes clip4j_pin_pixels(pixels), once no call is reading the memory (calls that start
+ * meanwhile copy it as unpinned memory). Null, or memory not pinned, is ignored.
+ */
+void clip4j_unpin_pixels(float* pixels);
+
+/*
  * The model's preprocessing alone: decodes the encoded files (layout as in clip4j_encode_images)
  * and writes batch x 3 x size x size floats to `pixels_out`.
  */

@@ -27,6 +27,11 @@ struct NumericOverflow : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The GPU or its driver failed a request (CUDA's own error in the message).
+struct DeviceError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // The caller passed something invalid.
 struct InvalidArgument : std::invalid_argument {
   using std::invalid_argument::invalid_argument;

@@ -57,6 +57,9 @@ clip4j_status guarded(char* error, size_t capacity, Body&& body) {
   } catch (const clip4j::NumericOverflow& e) {
     write_error(error, capacity, e.what());
     return CLIP4J_NUMERIC_OVERFLOW;
+  } catch (const clip4j::DeviceError& e) {
+    write_error(error, capacity, e.what());
+    return CLIP4J_DEVICE_ERROR;
   } catch (const c10::OutOfMemoryError& e) {
     write_error(error, capacity, e.what_without_backtrace());
     return CLIP4J_OUT_OF_MEMORY;
@@ -202,6 +205,25 @@ clip4j_status clip4j_encode_pixels(clip4j_model* model, const float* pixels, int
     require(pixels != nullptr && embeddings_out != nullptr, "null buffer");
     model->model->encode_pixels(pixels, batch, normalize != 0, embeddings_out);
   });
+}
+
+clip4j_status clip4j_pin_pixels(clip4j_model* model, float* pixels, int64_t floats,
+                                int32_t* pinned_out, char* error, size_t error_capacity) {
+  return guarded(error, error_capacity, [&] {
+    require(model != nullptr && model->model != nullptr, "model is null");
+    require(pixels != nullptr && pinned_out != nullptr, "null buffer");
+    require(floats > 0, "floats must be positive");
+    *pinned_out = model->model->pin_pixels(pixels, floats) ? 1 : 0;
+  });
+}
+
+void clip4j_unpin_pixels(float* pixels) {
+  if (pixels == nullptr) return;
+  try {
+    clip4j::ClipModel::unpin_pixels(pixels);
+  } catch (...) {
+    // Nothing to report to: the memory simply stays pinned until the process ends.
+  }
 }
 
 clip4j_status clip4j_preprocess_images(clip4j_model* model, const uint8_t* data,

@@ -242,7 +242,15 @@ void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, fl
   if (!device_runner_) {
     require_finite_pixels(pixels, 0, batch, stride);
     host_runner_->run_pixels(pixels, batch, normalize, out);
-  } else {
+    require_finite_output(out, batch);
+    return;
+  }
+  const auto pinned = device_runner_->run_pinned(pixels, batch, normalize, out);
+  if (pinned == ImageBatchRunner::PinnedRun::CheckFailed) {
+    // The device's sum was not finite: this names the NaN or infinity, or finds none (finite
+    // values whose sum overflowed), and then the embeddings in `out` stand.
+    require_finite_pixels(pixels, 0, batch, stride);
+  } else if (pinned == ImageBatchRunner::PinnedRun::NotPinned) {
     device_runner_->run(
         batch,
         [&](float* staging, int first, int count) {
@@ -253,6 +261,14 @@ void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, fl
   }
   require_finite_output(out, batch);
 }
+
+bool ClipModel::pin_pixels(float* pixels, int64_t floats) const {
+  if (!device_runner_) return false;
+  pin_host_memory(pixels, size_t(floats) * sizeof(float));
+  return true;
+}
+
+void ClipModel::unpin_pixels(float* pixels) { unpin_host_memory(pixels); }
 
 void ClipModel::encode_encoded(const uint8_t* data, const int64_t* offsets, int batch,
                                bool normalize, float* out) const {

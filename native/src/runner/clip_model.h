@@ -27,6 +27,11 @@ class ClipModel {
                    float* out) const;
   // Preprocessed pixels [batch, 3, size, size] -> embeddings in `out`.
   void encode_pixels(const float* pixels, int batch, bool normalize, float* out) const;
+  // Page-locks `floats` floats at `pixels` for this model's GPU, so that encode_pixels copies
+  // pixels lying there to it as they are; false on the CPU, which reads them in place already.
+  bool pin_pixels(float* pixels, int64_t floats) const;
+  // Undoes pin_pixels; any model's, after that model is gone too.
+  static void unpin_pixels(float* pixels);
   // Encoded files (file i is data[offsets[i], offsets[i+1])) -> embeddings; on a GPU of the gpu
   // build, decoding writes straight into pinned memory.
   void encode_encoded(const uint8_t* data, const int64_t* offsets, int batch, bool normalize,

@@ -12,11 +12,15 @@ namespace clip4j {
 namespace {
 
 using MakeRunner = ImageBatchRunner* (*)(const ImageTower*, const CudaImageRunnerOptions*);
+using PinHostMemory = void (*)(const void*, size_t);
+using UnpinHostMemory = void (*)(const void*);
 
 struct CudaSupport {
   bool present = false;  // libclip4j_cuda.so is beside libclip4j.so
   std::string error;     // why it did not load, when present
   MakeRunner make = nullptr;
+  PinHostMemory pin = nullptr;
+  UnpinHostMemory unpin = nullptr;
 };
 
 // The folder this library was loaded from.
@@ -43,7 +47,13 @@ const CudaSupport& cuda_support() {
       return;
     }
     support.make = reinterpret_cast<MakeRunner>(dlsym(handle, "clip4j_cuda_make_image_runner"));
-    if (support.make == nullptr) support.error = dlerror();
+    support.pin = reinterpret_cast<PinHostMemory>(dlsym(handle, "clip4j_cuda_pin_host_memory"));
+    support.unpin =
+        reinterpret_cast<UnpinHostMemory>(dlsym(handle, "clip4j_cuda_unpin_host_memory"));
+    if (support.make == nullptr || support.pin == nullptr || support.unpin == nullptr) {
+      support.make = nullptr;  // one library, all or nothing
+      support.error = dlerror();
+    }
   });
   return support;
 }
@@ -63,6 +73,22 @@ std::unique_ptr<ImageBatchRunner> make_cuda_image_runner(const ImageTower& tower
                                                          const CudaImageRunnerOptions& options) {
   if (!load_cuda_support()) return nullptr;
   return std::unique_ptr<ImageBatchRunner>(cuda_support().make(&tower, &options));
+}
+
+void pin_host_memory(const void* begin, size_t bytes) {
+  if (!load_cuda_support()) throw Unsupported("pinned memory needs clip4j's gpu build");
+  try {
+    cuda_support().pin(begin, bytes);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidArgument(e.what());
+  } catch (const std::runtime_error& e) {
+    throw DeviceError(e.what());
+  }
+}
+
+void unpin_host_memory(const void* begin) {
+  const CudaSupport& support = cuda_support();
+  if (support.unpin != nullptr && support.make != nullptr) support.unpin(begin);
 }
 
 }  // namespace clip4j

@@ -32,8 +32,16 @@ bool load_cuda_support();
 std::unique_ptr<ImageBatchRunner> make_cuda_image_runner(const ImageTower& tower,
                                                          const CudaImageRunnerOptions& options);
 
+// Page-locks [begin, begin + bytes) for the GPU runner (clip4j_pin_pixels), through libclip4j_cuda;
+// throws Unsupported without it, InvalidArgument for an overlap, DeviceError when CUDA refuses.
+void pin_host_memory(const void* begin, size_t bytes);
+// Undoes it; does nothing where libclip4j_cuda is not loaded or `begin` was not pinned.
+void unpin_host_memory(const void* begin);
+
 }  // namespace clip4j
 
 // libclip4j_cuda's one entry point, looked up with dlsym.
 extern "C" clip4j::ImageBatchRunner* clip4j_cuda_make_image_runner(
     const clip4j::ImageTower* tower, const clip4j::CudaImageRunnerOptions* options);
+extern "C" void clip4j_cuda_pin_host_memory(const void* begin, size_t bytes);
+extern "C" void clip4j_cuda_unpin_host_memory(const void* begin);

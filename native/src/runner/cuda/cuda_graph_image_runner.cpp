@@ -5,7 +5,9 @@
 //  - a static input in the model's dtype and a CUDA graph of the whole forward pass, captured on
 //    first use, so a batch is one graph launch instead of hundreds of kernel launches.
 // Callers on many threads preprocess concurrently into their own slots; only enqueueing work on
-// the GPU is serialised, and each caller waits on its own event for its results.
+// the GPU is serialised, and each caller waits on its own event for its results. Pixels a caller
+// keeps in memory it pinned (clip4j_pin_pixels) skip the slot: they are copied to the device from
+// where they lie, and checked for NaN and infinity there.
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
 #include <ATen/cuda/CUDAGraph.h>
@@ -16,6 +18,7 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +26,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "runner/cuda/pinned_host_memory.h"
 #include "runner/cuda_image_runner.h"
 #include "runner/write_embeddings.h"
 
@@ -51,6 +55,7 @@ class CudaEvent {
 struct PinnedSlot {
   at::Tensor pixels;      // [bucket, 3, size, size] fp32, pinned
   at::Tensor embeddings;  // [bucket, embed_dim] fp32, pinned
+  at::Tensor pixel_sum;   // fp32 scalar, pinned: the device's check of a caller's pinned pixels
   CudaEvent copied_back;
 };
 
@@ -96,12 +101,33 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
     c10::cuda::CUDAGuard device(device_index_);
     for (int first = 0; first < batch; first += options_.max_bucket) {
       const int count = std::min(options_.max_bucket, batch - first);
-      run_chunk(first, count, fill, normalize, out + int64_t(first) * options_.embed_dim);
+      run_chunk(first, count, &fill, nullptr, normalize, out + int64_t(first) * options_.embed_dim);
     }
   }
 
+  PinnedRun run_pinned(const float* pixels, int batch, bool normalize, float* out) override {
+    const int64_t stride = 3 * int64_t(options_.image_size) * options_.image_size;
+    // Held to the end: the caller's memory stays pinned while copies from it may be in flight.
+    const PinnedHostMemory::Lease lease =
+        PinnedHostMemory::instance().lease(pixels, size_t(batch) * stride * sizeof(float));
+    if (!lease) return PinnedRun::NotPinned;
+    c10::InferenceMode inference;
+    c10::cuda::CUDAGuard device(device_index_);
+    bool passed = true;
+    for (int first = 0; first < batch; first += options_.max_bucket) {
+      const int count = std::min(options_.max_bucket, batch - first);
+      passed &= run_chunk(first, count, nullptr, pixels + first * stride, normalize,
+                          out + int64_t(first) * options_.embed_dim);
+    }
+    return passed ? PinnedRun::Finite : PinnedRun::CheckFailed;
+  }
+
  private:
-  void run_chunk(int first, int count, const Fill& fill, bool normalize, float* out) {
+  // Images [first, first + count): written into a slot by `fill`, or copied from `pinned` (the
+  // caller's pinned memory, at image `first`) and checked on the device. Returns false when that
+  // check failed; true otherwise.
+  bool run_chunk(int first, int count, const Fill* fill, const float* pinned, bool normalize,
+                 float* out) {
     Bucket& bucket = bucket_for(bucket_size_for(count, options_.max_bucket));
     std::unique_ptr<PinnedSlot> slot = take_slot(bucket);
     // A slot goes back to the pool only once its copies are finished (or never started).
@@ -114,12 +140,12 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
       }
     } slot_return{bucket, slot};
 
-    fill(slot->pixels.data_ptr<float>(), first, count);  // CPU work, outside the GPU lock
+    if (fill != nullptr) (*fill)(slot->pixels.data_ptr<float>(), first, count);  // outside the lock
     {
       std::lock_guard<std::mutex> lock(gpu_mutex_);
       try {
         if (!bucket.graph && !bucket.eager) capture(bucket);
-        enqueue(bucket, *slot, count);
+        enqueue(bucket, *slot, count, pinned);
       } catch (...) {
         // Copies already enqueued may still touch the slot: let them finish before it is reused.
         (void)cudaStreamSynchronize(copy_stream_.stream());
@@ -130,22 +156,37 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
     slot->copied_back.synchronize();
 
     write_embeddings(slot->embeddings.narrow(0, 0, count), normalize, out);
+    return pinned == nullptr || std::isfinite(*slot->pixel_sum.const_data_ptr<float>());
   }
 
-  // Copies the slot's first `count` images in, runs the forward pass, copies the embeddings back.
-  // Called under gpu_mutex_; returns once the work is enqueued.
-  void enqueue(Bucket& bucket, PinnedSlot& slot, int count) {
+  // Copies `count` images in (the slot's, or the caller's pinned ones), runs the forward pass,
+  // copies the embeddings back. Called under gpu_mutex_; returns once the work is enqueued.
+  void enqueue(Bucket& bucket, PinnedSlot& slot, int count, const float* pinned) {
     const int k = bucket.next_staging;
     bucket.next_staging ^= 1;
     at::Tensor staging = bucket.staging[k];
     bucket.consumed[k].make_wait(copy_stream_.stream());  // read by the batch two calls ago
     {
       c10::cuda::CUDAStreamGuard on_copy(copy_stream_);
-      staging.narrow(0, 0, count).copy_(slot.pixels.narrow(0, 0, count), /*non_blocking=*/true);
+      if (pinned == nullptr) {
+        staging.narrow(0, 0, count).copy_(slot.pixels.narrow(0, 0, count), /*non_blocking=*/true);
+      } else {
+        C10_CUDA_CHECK(cudaMemcpyAsync(staging.data_ptr<float>(), pinned,
+                                       staging.narrow(0, 0, count).nbytes(), cudaMemcpyHostToDevice,
+                                       copy_stream_.stream()));
+      }
       bucket.staged[k].record(copy_stream_.stream());
     }
     c10::cuda::CUDAStreamGuard on_compute(compute_stream_);
     bucket.staged[k].make_wait(compute_stream_.stream());
+    if (pinned != nullptr) {
+      // Pixels that were never scanned on the host: one reduction on the device, its value copied
+      // back beside the embeddings. A NaN or infinity makes the sum so (as may, rarely, finite
+      // values past float32's range: the host's scan then finds nothing and the embeddings stand).
+      // Rows are independent in every tower, so those of a failed batch left in the staging buffer
+      // past a later, shorter batch's end change none of its embeddings.
+      slot.pixel_sum.copy_(staging.narrow(0, 0, count).sum(), /*non_blocking=*/true);
+    }
     bucket.input.copy_(staging);  // and to the model's dtype
     bucket.consumed[k].record(compute_stream_.stream());
     if (bucket.graph) {
@@ -234,6 +275,7 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
     const auto pinned = at::TensorOptions().dtype(at::kFloat).pinned_memory(true);
     slot->pixels = at::zeros({bucket.size, 3, side, side}, pinned);
     slot->embeddings = at::empty({bucket.size, options_.embed_dim}, pinned);
+    slot->pixel_sum = at::zeros({}, pinned);
     return slot;
   }
 
@@ -258,4 +300,14 @@ clip4j_cuda_make_image_runner(const clip4j::ImageTower* tower,
                               const clip4j::CudaImageRunnerOptions* options) {
   if (options->max_bucket < 1) throw std::invalid_argument("max_bucket must be positive");
   return new clip4j::CudaGraphImageRunner(*tower, *options);
+}
+
+extern "C" __attribute__((visibility("default"))) void clip4j_cuda_pin_host_memory(
+    const void* begin, size_t bytes) {
+  clip4j::PinnedHostMemory::instance().pin(begin, bytes);
+}
+
+extern "C" __attribute__((visibility("default"))) void clip4j_cuda_unpin_host_memory(
+    const void* begin) {
+  clip4j::PinnedHostMemory::instance().unpin(begin);
 }

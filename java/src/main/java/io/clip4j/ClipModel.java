@@ -336,6 +336,66 @@ public final class ClipModel implements AutoCloseable {
         });
   }
 
+  /**
+   * Host memory for {@code capacity} preprocessed images of this model's size, which {@link
+   * #embedPixels(PixelBatch, int)} reads where it lies: page-locked for the GPU on a GPU, so the
+   * batch is copied to the device as it is and checked there; a direct buffer on the CPU. Make one
+   * per batch size and reuse it; close it when done.
+   *
+   * @throws IllegalArgumentException if {@code capacity} is not positive or the batch would pass 2
+   *     GB (one direct buffer's limit)
+   * @throws ClipException {@link ErrorCode#DEVICE_ERROR} if the driver refuses to pin the memory
+   */
+  public PixelBatch newPixelBatch(int capacity) {
+    int imageFloats = 3 * info.imageSize() * info.imageSize();
+    long most = Integer.MAX_VALUE / (4L * imageFloats);
+    if (capacity < 1 || capacity > most) {
+      throw new IllegalArgumentException(
+          "a pixel batch holds 1 to "
+              + most
+              + " images of "
+              + info.imageSize()
+              + " x "
+              + info.imageSize()
+              + " (one buffer of at most 2 GB), not "
+              + capacity);
+    }
+    FloatBuffer memory =
+        ByteBuffer.allocateDirect(4 * capacity * imageFloats)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+    return new PixelBatch(memory, capacity, info.imageSize(), model.pinPixels(memory));
+  }
+
+  /**
+   * Image embeddings of the batch's first {@code count} images, read where they lie (see {@link
+   * PixelBatch}); split into native calls of the batch size like every list. A NaN or infinity
+   * fails with {@link ErrorCode#INVALID_ARGUMENT} naming the image and value.
+   *
+   * @throws IllegalArgumentException if {@code count} is not in 1..capacity, or the batch holds
+   *     images of another size than this model's
+   * @throws IllegalStateException if the batch or the model is closed
+   */
+  public List<float[]> embedPixels(PixelBatch batch, int count) {
+    Objects.requireNonNull(batch, "batch");
+    if (batch.imageSize() != info.imageSize()) {
+      throw new IllegalArgumentException(
+          "the batch holds images of "
+              + batch.imageSize()
+              + " x "
+              + batch.imageSize()
+              + "; this model takes "
+              + info.imageSize()
+              + " x "
+              + info.imageSize());
+    }
+    if (count < 1 || count > batch.capacity()) {
+      throw new IllegalArgumentException(
+          "count " + count + " is not in 1.." + batch.capacity() + ", the batch's capacity");
+    }
+    return embedPixels(batch.pixels().limit(count * batch.imageFloats()));
+  }
+
   private static float[] heapCopy(FloatBuffer range) {
     float[] copy = new float[range.remaining()];
     range.duplicate().get(copy);

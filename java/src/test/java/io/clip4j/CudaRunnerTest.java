@@ -1,5 +1,6 @@
 package io.clip4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,6 +123,44 @@ class CudaRunnerTest {
       assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
       assertTrue(
           e.getMessage().contains("image 2: its pixels hold NaN at value 11"), e.getMessage());
+    }
+  }
+
+  /**
+   * A pinned batch goes to the GPU as it lies: the same embeddings as the same pixels from ordinary
+   * memory (to the bit: the same values reach the same staging buffer), open_clip's to 1e-5, and a
+   * NaN found by the device's check, then named by the host's scan. Closed, the batch is unpinned
+   * and its old buffer takes the ordinary path.
+   */
+  @Test
+  void pinnedBatchMatchesOrdinaryMemoryAndItsNaNIsNamed() throws IOException {
+    Map<Path, float[]> images =
+        Fixtures.expectedImageEmbeddings(Fixtures.expected("vit-tiny"), "normalized");
+    List<float[]> want = new ArrayList<>(images.values());
+    ClipOptions options = ClipOptions.builder().normalize(true).batchSize(2).build();
+    try (ClipModel model = loadOnGpuOrSkip(Fixtures.path("vit-tiny"), options)) {
+      List<float[]> pixels = Fixtures.preprocessed(model, images.keySet());
+      PixelBatch batch = model.newPixelBatch(pixels.size());
+      assertTrue(batch.pinned(), "a GPU model pins its batches");
+      for (int i = 0; i < pixels.size(); i++) batch.image(i).put(pixels.get(i));
+      List<float[]> got = model.embedPixels(batch, pixels.size());
+      List<float[]> ordinary = model.embedPixels(Fixtures.directPixels(pixels, 0));
+      for (int i = 0; i < got.size(); i++) {
+        double diff = Fixtures.maxAbsDiff(want.get(i), got.get(i));
+        assertTrue(diff <= 1e-5, "image " + i + ": " + diff);
+        assertArrayEquals(ordinary.get(i), got.get(i), "image " + i + ": pinned against ordinary");
+      }
+      batch.image(2).put(11, Float.NaN);
+      ClipException e =
+          assertThrows(ClipException.class, () -> model.embedPixels(batch, pixels.size()));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+      assertTrue(
+          e.getMessage().contains("image 2: its pixels hold NaN at value 11"), e.getMessage());
+      batch.image(2).put(11, pixels.get(2)[11]);
+      FloatBuffer kept = batch.pixels();
+      batch.close();
+      List<float[]> unpinned = model.embedPixels(kept);
+      for (int i = 0; i < got.size(); i++) assertArrayEquals(got.get(i), unpinned.get(i));
     }
   }
 }

@@ -66,6 +66,22 @@ final class Fixtures {
     return images;
   }
 
+  /**
+   * vit-tiny loaded with normalised embeddings in native calls of {@code batchSize} images,
+   * open_clip's embeddings of the fixture images and those images as the model preprocesses them,
+   * in order.
+   */
+  record VitTinyImages(ClipModel model, List<float[]> want, List<float[]> pixels) {}
+
+  static VitTinyImages vitTinyImages(int batchSize) throws IOException {
+    ClipModel model =
+        ClipModel.load(
+            path("vit-tiny"), ClipOptions.builder().normalize(true).batchSize(batchSize).build());
+    Map<Path, float[]> expected = expectedImageEmbeddings(expected("vit-tiny"), "normalized");
+    return new VitTinyImages(
+        model, new ArrayList<>(expected.values()), preprocessed(model, expected.keySet()));
+  }
+
   /** Each file preprocessed by {@code model}, in order. */
   static List<float[]> preprocessed(ClipModel model, Iterable<Path> files) throws IOException {
     List<float[]> pixels = new ArrayList<>();

@@ -9,10 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -34,13 +31,10 @@ class PixelBufferTest {
 
   @BeforeAll
   static void load() throws IOException {
-    model =
-        ClipModel.load(
-            Fixtures.path("vit-tiny"), ClipOptions.builder().normalize(true).batchSize(2).build());
-    Map<Path, float[]> expected =
-        Fixtures.expectedImageEmbeddings(Fixtures.expected("vit-tiny"), "normalized");
-    want = new ArrayList<>(expected.values());
-    pixels = Fixtures.preprocessed(model, expected.keySet());
+    Fixtures.VitTinyImages images = Fixtures.vitTinyImages(2);
+    model = images.model();
+    want = images.want();
+    pixels = images.pixels();
     size = pixels.get(0).length;
     assertTrue(pixels.size() >= 3, "the fixtures span at least two calls");
   }

@@ -12,6 +12,9 @@ import io.clip4j.internal.ClipFacade.clip4j_load_options;
 import io.clip4j.internal.ClipFacade.clip4j_model;
 import io.clip4j.internal.ClipFacade.clip4j_model_config;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -120,6 +123,24 @@ public final class NativeModel implements AutoCloseable {
           return 0;
         });
     return scale[0];
+  }
+
+  /**
+   * Page-locks {@code memory} (a direct buffer, whole) for the model's GPU, so that pixels lying in
+   * it reach the device without a copy; false on the CPU, where there is nothing to pin for.
+   */
+  public boolean pinPixels(FloatBuffer memory) {
+    int[] pinned = new int[1];
+    call(
+        (h, e, c) ->
+            ClipFacade.clip4j_pin_pixels(
+                h, memory, memory.capacity(), IntBuffer.wrap(pinned), ByteBuffer.wrap(e), c));
+    return pinned[0] != 0;
+  }
+
+  /** Undoes {@link #pinPixels} once no call is reading the memory; any model's, at any time. */
+  public static void unpinPixels(FloatBuffer memory) {
+    ClipFacade.clip4j_unpin_pixels(memory);
   }
 
   public boolean isClosed() {
