@@ -1,8 +1,5 @@
 package io.clip4j.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,19 +25,6 @@ public record Workload(
   /** {@code batch} copies of the photo. */
   public List<byte[]> images(int batch) {
     return Collections.nCopies(batch, jpeg);
-  }
-
-  /**
-   * {@code batch} copies of the preprocessed photo in one direct buffer, in native order: what a
-   * service that prepares its inputs in native memory hands the runtime (as ONNX Runtime's tensor).
-   */
-  public FloatBuffer pixelBuffer(int batch) {
-    FloatBuffer buffer =
-        ByteBuffer.allocateDirect(Float.BYTES * batch * pixels.length)
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
-    for (int i = 0; i < batch; i++) buffer.put(pixels);
-    return buffer.flip();
   }
 
   /** {@code batch} prompts that differ, so no runtime can reuse a previous tokenisation. */
