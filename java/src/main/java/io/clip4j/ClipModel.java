@@ -344,7 +344,8 @@ public final class ClipModel implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code capacity} is not positive or the batch would pass 2
    *     GB (one direct buffer's limit)
-   * @throws ClipException {@link ErrorCode#DEVICE_ERROR} if the driver refuses to pin the memory
+   * @throws ClipException {@link ErrorCode#DEVICE_ERROR} if the driver refuses to pin the memory,
+   *     {@link ErrorCode#OUT_OF_MEMORY} if the JVM has no direct memory left for it
    */
   public PixelBatch newPixelBatch(int capacity) {
     int imageFloats = 3 * info.imageSize() * info.imageSize();
@@ -360,10 +361,20 @@ public final class ClipModel implements AutoCloseable {
               + " (one buffer of at most 2 GB), not "
               + capacity);
     }
-    FloatBuffer memory =
-        ByteBuffer.allocateDirect(4 * capacity * imageFloats)
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
+    FloatBuffer memory;
+    try {
+      memory =
+          ByteBuffer.allocateDirect(4 * capacity * imageFloats)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
+    } catch (OutOfMemoryError e) {
+      throw new ClipException(
+          ErrorCode.OUT_OF_MEMORY,
+          "no room for a pixel batch of "
+              + (4L * capacity * imageFloats >> 20)
+              + " MiB of direct memory (-XX:MaxDirectMemorySize)",
+          e);
+    }
     return new PixelBatch(memory, capacity, info.imageSize(), model.pinPixels(memory));
   }
 
