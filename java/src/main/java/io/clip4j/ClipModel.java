@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -389,6 +390,63 @@ public final class ClipModel implements AutoCloseable {
    */
   public List<float[]> embedPixels(PixelBatch batch, int count) {
     Objects.requireNonNull(batch, "batch");
+    requireSameImageSize(batch);
+    if (count < 1 || count > batch.capacity()) {
+      throw new IllegalArgumentException(
+          "count " + count + " is not in 1.." + batch.capacity() + ", the batch's capacity");
+    }
+    return embedPixels(batch.pixels().limit(count * batch.imageFloats()));
+  }
+
+  /**
+   * Decodes and preprocesses encoded image files straight into the batch, image {@code i} of the
+   * list at the batch's image {@code first + i}: in parallel over the images, in native code, with
+   * no copy on the Java side (on a GPU into pinned memory). One thread can fill one batch while
+   * another embeds the previous one. The same pixels as {@link #preprocess(byte[])}; a file that
+   * does not decode fails with {@link ErrorCode#BAD_IMAGE} naming its position in the list.
+   *
+   * @throws IllegalArgumentException if the images do not fit the batch from {@code first}, or the
+   *     batch holds images of another size than this model's
+   */
+  public void preprocessInto(List<byte[]> images, PixelBatch batch, int first) {
+    requireNonEmpty(images, "images");
+    Objects.requireNonNull(batch, "batch");
+    requireSameImageSize(batch);
+    if (first < 0 || first > batch.capacity() - images.size()) {
+      throw new IllegalArgumentException(
+          images.size()
+              + " images from image "
+              + first
+              + " do not fit a batch of "
+              + batch.capacity());
+    }
+    for (int i = 0; i < images.size(); i++) {
+      if (images.get(i) == null || images.get(i).length == 0) {
+        throw new ClipException(ErrorCode.BAD_IMAGE, "image " + i + ": image data is empty");
+      }
+    }
+    FloatBuffer pixels = batch.pixels();
+    int size = batch.imageFloats();
+    inRanges(
+        images.size(),
+        (start, count) -> {
+          EncodedBatch b = EncodedBatch.of(images.subList(start, start + count));
+          FloatBuffer out = pixels.slice((first + start) * size, count * size);
+          model.call(
+              (h, e, c) ->
+                  ClipFacade.clip4j_preprocess_images(
+                      h,
+                      ByteBuffer.wrap(b.data),
+                      LongBuffer.wrap(b.offsets),
+                      count,
+                      out,
+                      ByteBuffer.wrap(e),
+                      c));
+          return List.of();
+        });
+  }
+
+  private void requireSameImageSize(PixelBatch batch) {
     if (batch.imageSize() != info.imageSize()) {
       throw new IllegalArgumentException(
           "the batch holds images of "
@@ -400,11 +458,6 @@ public final class ClipModel implements AutoCloseable {
               + " x "
               + info.imageSize());
     }
-    if (count < 1 || count > batch.capacity()) {
-      throw new IllegalArgumentException(
-          "count " + count + " is not in 1.." + batch.capacity() + ", the batch's capacity");
-    }
-    return embedPixels(batch.pixels().limit(count * batch.imageFloats()));
   }
 
   private static float[] heapCopy(FloatBuffer range) {

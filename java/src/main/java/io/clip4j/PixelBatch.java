@@ -12,15 +12,16 @@ import java.nio.FloatBuffer;
  * GPU (a failure is still named with its image and value). On the CPU it is a direct buffer, read
  * in place as any direct buffer is by {@link ClipModel#embedPixels(FloatBuffer)}.
  *
- * <p>Fill it through {@link #image(int)} (one image, e.g. what {@link ClipModel#preprocess(byte[])}
- * returns) or {@link #pixels()}, embed, and fill it again for the next batch. Make one per batch
- * size and keep it: pinning takes milliseconds, and pinned memory is locked out of the machine's
- * paging for as long as it stays pinned.
+ * <p>Fill it with {@link ClipModel#preprocessInto(java.util.List, PixelBatch, int)} (encoded files
+ * decoded straight into it), through {@link #image(int)} (one image's floats) or {@link #pixels()},
+ * embed, and fill it again for the next batch. Make one per batch size and keep it: pinning takes
+ * milliseconds, and pinned memory is locked out of the machine's paging for as long as it stays
+ * pinned.
  *
  * <pre>{@code
  * try (PixelBatch batch = model.newPixelBatch(64)) {
- *   for (int i = 0; i < images.size(); i++) batch.image(i).put(model.preprocess(images.get(i)));
- *   List<float[]> embeddings = model.embedPixels(batch, images.size());
+ *   model.preprocessInto(jpegs, batch, 0);
+ *   List<float[]> embeddings = model.embedPixels(batch, jpegs.size());
  * }
  * }</pre>
  *

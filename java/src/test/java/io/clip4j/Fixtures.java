@@ -71,7 +71,8 @@ final class Fixtures {
    * open_clip's embeddings of the fixture images and those images as the model preprocesses them,
    * in order.
    */
-  record VitTinyImages(ClipModel model, List<float[]> want, List<float[]> pixels) {}
+  record VitTinyImages(
+      ClipModel model, List<Path> files, List<float[]> want, List<float[]> pixels) {}
 
   static VitTinyImages vitTinyImages(int batchSize) throws IOException {
     ClipModel model =
@@ -79,7 +80,10 @@ final class Fixtures {
             path("vit-tiny"), ClipOptions.builder().normalize(true).batchSize(batchSize).build());
     Map<Path, float[]> expected = expectedImageEmbeddings(expected("vit-tiny"), "normalized");
     return new VitTinyImages(
-        model, new ArrayList<>(expected.values()), preprocessed(model, expected.keySet()));
+        model,
+        new ArrayList<>(expected.keySet()),
+        new ArrayList<>(expected.values()),
+        preprocessed(model, expected.keySet()));
   }
 
   /** Each file preprocessed by {@code model}, in order. */

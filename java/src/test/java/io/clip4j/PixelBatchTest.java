@@ -10,6 +10,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,9 +21,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ClipModel#newPixelBatch(int)} and {@link ClipModel#embedPixels(PixelBatch, int)} on the
- * CPU (the GPU's pinned case: {@code CudaRunnerTest}), against open_clip's embeddings of the same
- * image files (vit-tiny, 224 x 224), in native calls of 2 images, so the fixtures span several.
+ * {@link ClipModel#newPixelBatch(int)}, {@link ClipModel#embedPixels(PixelBatch, int)} and {@link
+ * ClipModel#preprocessInto(List, PixelBatch, int)} on the CPU (the GPU's pinned case: {@code
+ * CudaRunnerTest}), against open_clip's embeddings of the same image files (vit-tiny, 224 x 224),
+ * in native calls of 2 images, so the fixtures span several.
  */
 @Tag("native")
 class PixelBatchTest {
@@ -110,6 +115,32 @@ class PixelBatchTest {
       assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
       assertTrue(
           e.getMessage().contains("image 2: its pixels hold +infinity at value 5"), e.getMessage());
+    }
+  }
+
+  /** Decoded and preprocessed in place, from image 1 on: open_clip's pixels, image 0 untouched. */
+  @Test
+  void filesArePreprocessedIntoTheBatch() throws IOException {
+    List<byte[]> files = new ArrayList<>();
+    for (Path file : vit.files()) files.add(Files.readAllBytes(file));
+    try (PixelBatch batch = model.newPixelBatch(files.size() + 1)) {
+      model.preprocessInto(files, batch, 1);
+      float[] untouched = new float[batch.imageFloats()];
+      batch.image(0).get(untouched);
+      assertArrayEquals(new float[batch.imageFloats()], untouched, "image 0 is not written");
+      for (int i = 0; i < files.size(); i++) {
+        float[] got = new float[batch.imageFloats()];
+        batch.image(1 + i).get(got);
+        assertArrayEquals(vit.pixels().get(i), got, "image " + i + ": as preprocess() makes it");
+      }
+      assertThrows(IllegalArgumentException.class, () -> model.preprocessInto(files, batch, 2));
+      // The third file damaged: named by its place in the list, across native calls of 2.
+      List<byte[]> damaged = new ArrayList<>(files);
+      damaged.set(2, Arrays.copyOf(files.get(2), 40));
+      ClipException e =
+          assertThrows(ClipException.class, () -> model.preprocessInto(damaged, batch, 0));
+      assertEquals(ErrorCode.BAD_IMAGE, e.code());
+      assertTrue(e.getMessage().contains(": image 2: truncated"), e.getMessage());
     }
   }
 
