@@ -57,6 +57,7 @@ struct PinnedSlot {
   at::Tensor embeddings;  // [bucket, embed_dim] fp32, pinned
   at::Tensor pixel_sum;   // fp32 scalar, pinned: the device's check of a caller's pinned pixels
   CudaEvent copied_back;
+  CudaEvent checked;  // pixel_sum is on the host (pinned pixels only)
 };
 
 // The device side of one bucket size.
@@ -154,6 +155,7 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
       }
     }
     slot->copied_back.synchronize();
+    if (pinned != nullptr) slot->checked.synchronize();
 
     write_embeddings(slot->embeddings.narrow(0, 0, count), normalize, out);
     return pinned == nullptr || std::isfinite(*slot->pixel_sum.const_data_ptr<float>());
@@ -177,26 +179,32 @@ class CudaGraphImageRunner final : public ImageBatchRunner {
       }
       bucket.staged[k].record(copy_stream_.stream());
     }
-    c10::cuda::CUDAStreamGuard on_compute(compute_stream_);
-    bucket.staged[k].make_wait(compute_stream_.stream());
+    {
+      c10::cuda::CUDAStreamGuard on_compute(compute_stream_);
+      bucket.staged[k].make_wait(compute_stream_.stream());
+      bucket.input.copy_(staging);  // and to the model's dtype
+      bucket.consumed[k].record(compute_stream_.stream());
+      if (bucket.graph) {
+        bucket.graph->replay();
+      } else {
+        bucket.output = forward(bucket.input);
+      }
+      slot.embeddings.narrow(0, 0, count)
+          .copy_(bucket.output.narrow(0, 0, count), /*non_blocking=*/true);
+      slot.copied_back.record(compute_stream_.stream());
+    }
     if (pinned != nullptr) {
       // Pixels that were never scanned on the host: one reduction on the device, its value copied
-      // back beside the embeddings. A NaN or infinity makes the sum so (as may, rarely, finite
-      // values past float32's range: the host's scan then finds nothing and the embeddings stand).
+      // back. A NaN or infinity makes the sum so (as may, rarely, finite values past float32's
+      // range: the host's scan then finds nothing and the embeddings stand). On the copy stream,
+      // after the copy in, enqueued after the forward pass: it runs beside the forward pass rather
+      // than before it, and the next copy into this staging buffer waits for it in stream order.
       // Rows are independent in every tower, so those of a failed batch left in the staging buffer
       // past a later, shorter batch's end change none of its embeddings.
+      c10::cuda::CUDAStreamGuard on_copy(copy_stream_);
       slot.pixel_sum.copy_(staging.narrow(0, 0, count).sum(), /*non_blocking=*/true);
+      slot.checked.record(copy_stream_.stream());
     }
-    bucket.input.copy_(staging);  // and to the model's dtype
-    bucket.consumed[k].record(compute_stream_.stream());
-    if (bucket.graph) {
-      bucket.graph->replay();
-    } else {
-      bucket.output = forward(bucket.input);
-    }
-    slot.embeddings.narrow(0, 0, count)
-        .copy_(bucket.output.narrow(0, 0, count), /*non_blocking=*/true);
-    slot.copied_back.record(compute_stream_.stream());
   }
 
   at::Tensor forward(const at::Tensor& input) const {
