@@ -242,22 +242,26 @@ void ClipModel::encode_pixels(const float* pixels, int batch, bool normalize, fl
   if (!device_runner_) {
     require_finite_pixels(pixels, 0, batch, stride);
     host_runner_->run_pixels(pixels, batch, normalize, out);
-    require_finite_output(out, batch);
-    return;
-  }
-  const auto pinned = device_runner_->run_pinned(pixels, batch, normalize, out);
-  if (pinned == ImageBatchRunner::PinnedRun::CheckFailed) {
-    // The device's sum was not finite: this names the NaN or infinity, or finds none (finite
-    // values whose sum overflowed), and then the embeddings in `out` stand.
-    require_finite_pixels(pixels, 0, batch, stride);
-  } else if (pinned == ImageBatchRunner::PinnedRun::NotPinned) {
-    device_runner_->run(
-        batch,
-        [&](float* staging, int first, int count) {
-          const int64_t at = copy_checking_finite(staging, pixels + first * stride, count * stride);
-          if (at >= 0) require_finite_pixels(pixels + first * stride, first, count, stride);
-        },
-        normalize, out);
+  } else {
+    switch (device_runner_->run_pinned(pixels, batch, normalize, out)) {
+      case ImageBatchRunner::PinnedRun::Finite:
+        break;
+      case ImageBatchRunner::PinnedRun::CheckFailed:
+        // The device's sum was not finite: this names the NaN or infinity, or finds none (finite
+        // values whose sum overflowed), and then the embeddings in `out` stand.
+        require_finite_pixels(pixels, 0, batch, stride);
+        break;
+      case ImageBatchRunner::PinnedRun::NotPinned:
+        device_runner_->run(
+            batch,
+            [&](float* staging, int first, int count) {
+              const int64_t at =
+                  copy_checking_finite(staging, pixels + first * stride, count * stride);
+              if (at >= 0) require_finite_pixels(pixels + first * stride, first, count, stride);
+            },
+            normalize, out);
+        break;
+    }
   }
   require_finite_output(out, batch);
 }
