@@ -3,8 +3,6 @@ package io.clip4j.bench.jmh;
 import io.clip4j.ClipModel;
 import io.clip4j.ClipOptions;
 import io.clip4j.DemoModel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,9 +39,7 @@ public class NativeCallBenchmark {
   @Setup
   public void setUp() throws Exception {
     demo = DemoModel.load(ClipOptions.builder().threads(1).build());
-    jpeg =
-        Files.readAllBytes(
-            Path.of(System.getProperty("bench.image", "models/fixtures/images/astronaut.jpg")));
+    jpeg = BenchImage.bytes();
     tokens = demo.tokenize(List.of("a photo of a sneaker"));
     pixels = List.of(demo.preprocess(jpeg));
   }

@@ -5,7 +5,6 @@ import io.clip4j.ClipOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -51,11 +50,7 @@ public class PixelInputBenchmark {
         ClipModel.load(
             Path.of(System.getProperty("bench.model", "models/fixtures/vit-tiny")),
             ClipOptions.builder().threads(2).batchSize(batch).build());
-    float[] pixels =
-        model.preprocess(
-            Files.readAllBytes(
-                Path.of(
-                    System.getProperty("bench.image", "models/fixtures/images/astronaut.jpg"))));
+    float[] pixels = model.preprocess(BenchImage.bytes());
     list = Collections.nCopies(batch, pixels);
     direct =
         ByteBuffer.allocateDirect(Float.BYTES * batch * pixels.length)
