@@ -421,7 +421,6 @@ public final class ClipModel implements AutoCloseable {
               + batch.capacity());
     }
     for (int i = 0; i < images.size(); i++) {
-      Objects.requireNonNull(images.get(i), "image " + i);
       if (images.get(i).length == 0) {
         throw new ClipException(ErrorCode.BAD_IMAGE, "image " + i + ": image data is empty");
       }
