@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clip4j.config.CheckpointResolver;
+import io.clip4j.config.CheckpointResolver.ResolvedCheckpoint;
+import io.clip4j.internal.ClipFacade;
+import io.clip4j.internal.NativeModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,6 +139,20 @@ class PixelBatchTest {
         assertArrayEquals(vit.pixels().get(i), got, "image " + i + ": as preprocess() makes it");
       }
       assertThrows(IllegalArgumentException.class, () -> model.preprocessInto(files, batch, 2));
+      assertThrows(IllegalArgumentException.class, () -> model.preprocessInto(files, batch, -1));
+      ClipException empty =
+          assertThrows(
+              ClipException.class,
+              () -> model.preprocessInto(List.of(files.get(0), new byte[0]), batch, 0));
+      assertEquals(ErrorCode.BAD_IMAGE, empty.code());
+      assertTrue(empty.getMessage().contains("image 1: image data is empty"), empty.getMessage());
+      List<byte[]> withNull = new ArrayList<>(files);
+      withNull.set(1, null);
+      IllegalArgumentException nullImage =
+          assertThrows(
+              IllegalArgumentException.class, () -> model.preprocessInto(withNull, batch, 0));
+      assertTrue(
+          nullImage.getMessage().contains("images must not contain null"), nullImage.getMessage());
       // The third file damaged: named by its place in the list, across native calls of 2.
       List<byte[]> damaged = new ArrayList<>(files);
       damaged.set(2, Arrays.copyOf(files.get(2), 40));
@@ -142,6 +161,39 @@ class PixelBatchTest {
       assertEquals(ErrorCode.BAD_IMAGE, e.code());
       assertTrue(e.getMessage().contains(": image 2: truncated"), e.getMessage());
     }
+  }
+
+  /** The C facade's own checks, below the Java API: nulls and sizes named, nothing to pin. */
+  @Test
+  void theFacadeRefusesMalformedPinRequests() throws IOException {
+    ResolvedCheckpoint checkpoint = CheckpointResolver.resolve(Fixtures.path("vit-tiny"), null);
+    FloatBuffer memory =
+        ByteBuffer.allocateDirect(4 * 16).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    try (NativeModel nativeModel =
+        NativeModel.load(checkpoint.weights(), checkpoint.config(), ClipOptions.defaults())) {
+      IntBuffer pinned = IntBuffer.allocate(1);
+      String[][] cases = {{"null buffer", "null"}, {"floats must be positive", "zero"}};
+      for (String[] c : cases) {
+        ClipException e =
+            assertThrows(
+                ClipException.class,
+                () ->
+                    nativeModel.call(
+                        (h, error, capacity) ->
+                            ClipFacade.clip4j_pin_pixels(
+                                h,
+                                c[1].equals("null") ? null : memory,
+                                c[1].equals("null") ? 16 : 0,
+                                pinned,
+                                ByteBuffer.wrap(error),
+                                capacity)));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().contains(c[0]), e.getMessage());
+      }
+      assertFalse(nativeModel.pinPixels(memory), "a CPU model pins nothing");
+    }
+    ClipFacade.clip4j_unpin_pixels((FloatBuffer) null); // ignored
+    NativeModel.unpinPixels(memory); // never pinned: ignored
   }
 
   @Test
