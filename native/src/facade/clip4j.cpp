@@ -4,13 +4,12 @@
 
 #include <c10/util/Exception.h>
 
-#include <cstdio>
 #include <cstring>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "common/errors.h"
+#include "facade/guarded.h"
 #include "preprocessing/image_decode.h"
 #include "runner/clip_model.h"
 #include "weights/checkpoint_reader.h"
@@ -19,68 +18,9 @@ struct clip4j_model {
   std::unique_ptr<clip4j::ClipModel> model;
 };
 
+using clip4j::facade::guarded;
+
 namespace {
-
-void write_error(char* error, size_t capacity, const char* message) {
-  if (error == nullptr || capacity == 0) return;
-  std::snprintf(error, capacity, "%s", message);
-}
-
-bool looks_like_out_of_memory(const std::string& message) {
-  return message.find("out of memory") != std::string::npos ||
-         message.find("not enough memory") != std::string::npos ||
-         message.find("can't allocate memory") != std::string::npos;
-}
-
-// Runs `body`, mapping every exception to a status.
-template <typename Body>
-clip4j_status guarded(char* error, size_t capacity, Body&& body) {
-  try {
-    body();
-    if (error != nullptr && capacity > 0) error[0] = '\0';
-    return CLIP4J_OK;
-  } catch (const clip4j::InvalidArgument& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_INVALID_ARGUMENT;
-  } catch (const clip4j::IoError& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_IO_ERROR;
-  } catch (const clip4j::CheckpointError& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_BAD_CHECKPOINT;
-  } catch (const clip4j::Unsupported& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_UNSUPPORTED;
-  } catch (const clip4j::BadImage& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_BAD_IMAGE;
-  } catch (const clip4j::NumericOverflow& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_NUMERIC_OVERFLOW;
-  } catch (const clip4j::DeviceError& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_DEVICE_ERROR;
-  } catch (const c10::OutOfMemoryError& e) {
-    write_error(error, capacity, e.what_without_backtrace());
-    return CLIP4J_OUT_OF_MEMORY;
-  } catch (const c10::Error& e) {
-    const std::string message = e.what_without_backtrace();
-    write_error(error, capacity, message.c_str());
-    return looks_like_out_of_memory(message) ? CLIP4J_OUT_OF_MEMORY : CLIP4J_INTERNAL;
-  } catch (const std::bad_alloc&) {
-    write_error(error, capacity, "out of host memory");
-    return CLIP4J_OUT_OF_MEMORY;
-  } catch (const std::invalid_argument& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_INVALID_ARGUMENT;
-  } catch (const std::exception& e) {
-    write_error(error, capacity, e.what());
-    return CLIP4J_INTERNAL;
-  } catch (...) {
-    write_error(error, capacity, "unknown native exception");
-    return CLIP4J_INTERNAL;
-  }
-}
 
 // The listing's fields are separated by tabs and its lines by newlines; a tensor name, which the
 // file chooses, may hold either.

@@ -14,7 +14,11 @@ public enum ErrorCode {
   BAD_IMAGE(5),
   /** Host or device memory ran out; a smaller batch may succeed. */
   OUT_OF_MEMORY(6),
-  /** A CUDA or other device failure. */
+  /**
+   * A CUDA call or the device failed (an illegal memory access, a lost GPU), with CUDA's message.
+   * Such failures often persist: later calls on that GPU may fail too, and restarting the process
+   * may serve better than retrying.
+   */
   DEVICE_ERROR(7),
   /** An unexpected native failure: a bug. */
   INTERNAL(8),
