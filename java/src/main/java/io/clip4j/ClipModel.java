@@ -179,12 +179,7 @@ public final class ClipModel implements AutoCloseable {
 
   public List<float[]> embedEncodedImages(List<byte[]> images) {
     requireNonEmpty(images, "images");
-    for (int i = 0; i < images.size(); i++) {
-      if (images.get(i).length == 0) {
-        // Named by position, as the native side names an image it cannot decode.
-        throw new ClipException(ErrorCode.BAD_IMAGE, "image " + i + ": image data is empty");
-      }
-    }
+    requireNoEmptyImage(images);
     return inBatches(
         images,
         batch -> {
@@ -420,11 +415,7 @@ public final class ClipModel implements AutoCloseable {
               + " do not fit a batch of "
               + batch.capacity());
     }
-    for (int i = 0; i < images.size(); i++) {
-      if (images.get(i).length == 0) {
-        throw new ClipException(ErrorCode.BAD_IMAGE, "image " + i + ": image data is empty");
-      }
-    }
+    requireNoEmptyImage(images);
     FloatBuffer pixels = batch.pixels();
     int size = batch.imageFloats();
     inRanges(
@@ -444,6 +435,15 @@ public final class ClipModel implements AutoCloseable {
                       c));
           return List.of();
         });
+  }
+
+  private static void requireNoEmptyImage(List<byte[]> images) {
+    for (int i = 0; i < images.size(); i++) {
+      if (images.get(i).length == 0) {
+        // Named by position, as the native side names an image it cannot decode.
+        throw new ClipException(ErrorCode.BAD_IMAGE, "image " + i + ": image data is empty");
+      }
+    }
   }
 
   private void requireSameImageSize(PixelBatch batch) {
