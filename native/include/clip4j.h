@@ -134,12 +134,17 @@ typedef struct clip4j_model_config {
   clip4j_preprocess_config preprocess;
 } clip4j_model_config;
 
+/* The most intra-op threads a model may ask for. OpenMP starts a team on the calling thread's
+ * stack (libgomp's start data for 16,384 threads overflowed a Java thread's 1 MB, a crash, not an
+ * error), and few machines have more hardware threads than this. */
+enum { CLIP4J_MAX_THREADS = 1024 };
+
 typedef struct clip4j_load_options {
   int32_t device;       /* clip4j_device */
   int32_t device_index; /* CUDA ordinal; ignored on CPU */
   int32_t precision;    /* clip4j_precision of weights and activations */
-  int32_t
-      num_threads; /* intra-op CPU threads for the whole process; <= 0 keeps the current setting */
+  int32_t num_threads;  /* intra-op CPU threads for the whole process, at most CLIP4J_MAX_THREADS;
+                           <= 0 keeps the current setting */
   int64_t max_image_pixels; /* decoded images larger than this are rejected; <= 0 means 2^27 */
   int32_t cuda_graphs_off; /* boolean: on a GPU, run the image tower eagerly, without CUDA graphs */
 } clip4j_load_options;

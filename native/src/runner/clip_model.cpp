@@ -140,6 +140,10 @@ std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
                                            const clip4j_model_config& config,
                                            const clip4j_load_options& options) {
   validate(config);
+  if (options.num_threads > CLIP4J_MAX_THREADS) {
+    throw InvalidArgument("num_threads must be at most " + std::to_string(CLIP4J_MAX_THREADS) +
+                          ", got " + std::to_string(options.num_threads));
+  }
   c10::InferenceMode guard;
   set_thread_counts(options.num_threads);
   auto model = std::make_unique<ClipModel>();

@@ -1,12 +1,14 @@
 package io.clip4j;
 
+import io.clip4j.internal.ClipFacade;
+
 /**
  * How a model is loaded and run. Immutable; build one with {@link #builder()}.
  *
  * @param device where the model runs
  * @param precision the weights' and activations' format
- * @param threads intra-op CPU threads for the process (libtorch's setting is process-wide); 0 keeps
- *     the current setting
+ * @param threads intra-op CPU threads for the process (libtorch's setting is process-wide), at most
+ *     {@link #MAX_THREADS}; 0 keeps the current setting
  * @param batchSize how many inputs go into one native call; longer lists are split
  * @param normalize whether embeddings are divided by their L2 norm (open_clip's normalize=True)
  * @param maxImagePixels decoded images with more pixels are rejected
@@ -28,12 +30,19 @@ public record ClipOptions(
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 1L << 27;
 
+  /**
+   * The most threads a model may ask for (1024): few machines have more hardware threads, and
+   * OpenMP's start of that many threads can overflow the calling thread's stack.
+   */
+  public static final int MAX_THREADS = ClipFacade.CLIP4J_MAX_THREADS;
+
   public ClipOptions {
     if (device == null || precision == null) {
       throw new IllegalArgumentException("device and precision must not be null");
     }
-    if (threads < 0) {
-      throw new IllegalArgumentException("threads must not be negative: " + threads);
+    if (threads < 0 || threads > MAX_THREADS) {
+      throw new IllegalArgumentException(
+          "threads must be 0 (libtorch's setting) to " + MAX_THREADS + ": " + threads);
     }
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batchSize must be positive: " + batchSize);

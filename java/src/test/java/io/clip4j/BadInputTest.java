@@ -62,6 +62,9 @@ class BadInputTest {
     assertThrows(IllegalArgumentException.class, () -> model.embedRgb(new byte[0], 0, 0));
     assertThrows(IllegalArgumentException.class, () -> model.embedPixels(List.of(new float[3])));
     assertThrows(IllegalArgumentException.class, () -> ClipOptions.builder().batchSize(0).build());
+    assertThrows(IllegalArgumentException.class, () -> ClipOptions.builder().threads(-1).build());
+    assertEquals(1024, ClipOptions.builder().threads(1024).build().threads());
+    assertThrows(IllegalArgumentException.class, () -> ClipOptions.builder().threads(1025).build());
     assertThrows(IllegalArgumentException.class, () -> Device.parse("tpu"));
     assertThrows(IllegalArgumentException.class, () -> Precision.parse("int4"));
   }

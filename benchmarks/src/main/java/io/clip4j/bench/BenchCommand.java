@@ -1,6 +1,7 @@
 package io.clip4j.bench;
 
 import io.clip4j.ClipException;
+import io.clip4j.ClipOptions;
 import io.clip4j.Device;
 import io.clip4j.MicroBatcher;
 import io.clip4j.Precision;
@@ -32,6 +33,12 @@ public final class BenchCommand implements Callable<Integer> {
   /** Prompts differ per row; the open_clip peer formats the same ones ("a photo of a {i}"). */
   static final String PROMPT = "a photo of a %d";
 
+  /** Every runtime holds a call's inputs in memory at once; the sweep ends at 256. */
+  static final int MAX_BATCH = 65_536;
+
+  /** Each caller is a thread of its own. */
+  static final int MAX_CALLERS = 1024;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--model", required = true, description = "open_clip folder (hub layout)")
@@ -54,13 +61,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--image", required = true, description = "the JPEG every runtime embeds")
   Path image;
 
-  @Option(names = "--threads", description = "intra-op threads of every runtime (default: cores)")
+  @Option(
+      names = "--threads",
+      description = "intra-op threads of every runtime, 1 to 1024 (default: cores)")
   int threads = java.lang.Runtime.getRuntime().availableProcessors();
 
   @Option(
       names = "--batches",
       split = ",",
-      description = "batch sizes (default: 1,4,16,64)",
+      description = "batch sizes, 1 to 65536 (default: 1,4,16,64)",
       defaultValue = "1,4,16,64")
   List<Integer> batches;
 
@@ -75,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--callers",
       split = ",",
       defaultValue = "1,2,4,8",
-      description = "concurrent caller threads, for image-model at batch 1")
+      description = "concurrent caller threads, 1 to 1024, for image-model at batch 1")
   List<Integer> callers;
 
   @Option(
@@ -162,6 +171,15 @@ public final class BenchCommand implements Callable<Integer> {
         || callers.stream().anyMatch(n -> n < 1)) {
       throw usage("--threads, --rounds, --batches and --callers take whole numbers from 1");
     }
+    if (batches.stream().anyMatch(b -> b > MAX_BATCH)) {
+      throw usage("--batches: at most " + MAX_BATCH + " inputs a call");
+    }
+    if (callers.stream().anyMatch(n -> n > MAX_CALLERS)) {
+      throw usage("--callers: at most " + MAX_CALLERS + " threads");
+    }
+    if (threads > ClipOptions.MAX_THREADS) {
+      throw usage("--threads: at most " + ClipOptions.MAX_THREADS + ", not " + threads);
+    }
     if (!Files.isRegularFile(image)) {
       throw usage("--image: no file " + image);
     }
@@ -201,6 +219,14 @@ public final class BenchCommand implements Callable<Integer> {
               clip4j.model().info().imageSize(),
               PROMPT,
               clip4j.model()::tokenize);
+      // A model-only batch must fit one PixelBatch (2 GB): refused now, not after the other cases.
+      try {
+        for (BenchCase c : benchCases) {
+          if (c.kind() == BenchCase.Kind.IMAGE_MODEL) clip4j.prepare(c, workload);
+        }
+      } catch (IllegalArgumentException e) {
+        throw usage("--batches: " + e.getMessage());
+      }
       reference = clip4j.imageEmbedding(workload);
       List<Runtime> inProcess = new ArrayList<>(List.of(clip4j));
       if (ort != null) inProcess.add(ort);

@@ -32,7 +32,8 @@ final class RuntimeOptions {
       names = "--threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "CPU threads; 0 lets libtorch choose (default: ${DEFAULT-VALUE}).")
+      description =
+          "CPU threads, at most 1024; 0 lets libtorch choose (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(

@@ -53,8 +53,14 @@ public final class NativeModel implements AutoCloseable {
     if (options.device().type() == Device.Type.CUDA) {
       NativeLibrary.ensureCudaLoaded();
     }
-    try (clip4j_model_config nativeConfig = toNative(config);
-        clip4j_load_options nativeOptions = toNative(options)) {
+    try (clip4j_load_options nativeOptions = toNative(options)) {
+      return load(weights, config, nativeOptions);
+    }
+  }
+
+  /** The C call itself, for options that {@link ClipOptions} would not let through (tests). */
+  static NativeModel load(Path weights, ModelConfig config, clip4j_load_options nativeOptions) {
+    try (clip4j_model_config nativeConfig = toNative(config)) {
       clip4j_model out = new clip4j_model();
       byte[] error = new byte[ERROR_CAPACITY];
       int status =
@@ -257,7 +263,7 @@ public final class NativeModel implements AutoCloseable {
     return c;
   }
 
-  private static clip4j_load_options toNative(ClipOptions options) {
+  static clip4j_load_options toNative(ClipOptions options) {
     clip4j_load_options o = new clip4j_load_options();
     Device device = options.device();
     o.device(

@@ -85,5 +85,13 @@ class CliTest {
 
     CliRunner.Result usage = run("embed", "--model", MODEL);
     assertEquals(2, usage.code());
+
+    // 16,384 threads used to reach OpenMP, whose start of that team overflowed the calling
+    // thread's stack: the JVM died with SIGSEGV and no message.
+    CliRunner.Result threads = run("embed", "--model", MODEL, "--text", "x", "--threads", "16384");
+    assertEquals(1, threads.code(), threads.err());
+    assertTrue(
+        threads.err().startsWith("clip4j: error: threads must be 0 (libtorch's setting) to 1024"),
+        threads.err());
   }
 }
