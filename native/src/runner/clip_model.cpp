@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -143,6 +144,15 @@ std::unique_ptr<ClipModel> ClipModel::load(const std::string& weights_path,
   if (options.num_threads > CLIP4J_MAX_THREADS) {
     throw InvalidArgument("num_threads must be at most " + std::to_string(CLIP4J_MAX_THREADS) +
                           ", got " + std::to_string(options.num_threads));
+  }
+  // Kept as it is, the count may come from the environment: OMP_NUM_THREADS=16384 crashed the
+  // first parallel region just the same.
+  if (options.num_threads <= 0 && at::get_num_threads() > CLIP4J_MAX_THREADS) {
+    const char* omp = std::getenv("OMP_NUM_THREADS");
+    throw InvalidArgument("libtorch is set to " + std::to_string(at::get_num_threads()) +
+                          " threads" + (omp ? " (OMP_NUM_THREADS=" + std::string(omp) + ")" : "") +
+                          ", more than the " + std::to_string(CLIP4J_MAX_THREADS) +
+                          " clip4j runs: lower it, or give the model a thread count");
   }
   c10::InferenceMode guard;
   set_thread_counts(options.num_threads);

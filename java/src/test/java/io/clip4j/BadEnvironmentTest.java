@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A malformed clip4j environment variable is refused at load with INVALID_ARGUMENT naming the
- * variable and the value, never ignored or read as something else. Java cannot set a variable for
- * itself, so a Surefire execution of its own sets each one (bad-cpu-gemm, bad-cpu-chunk), and each
- * test skips itself elsewhere.
+ * A malformed clip4j environment variable, or an OpenMP thread count clip4j cannot run, is refused
+ * at load with INVALID_ARGUMENT naming the variable and the value, never ignored, read as something
+ * else, or left to crash. Java cannot set a variable for itself, so a Surefire execution of its own
+ * sets each one (bad-cpu-gemm, bad-cpu-chunk, too-many-omp-threads), and each test skips itself
+ * elsewhere.
  */
 @Tag("native")
 class BadEnvironmentTest {
@@ -31,6 +32,17 @@ class BadEnvironmentTest {
     assumeVariable("CLIP4J_CPU_CHUNK_MB", "16MB", "bad-cpu-chunk");
     assertLoadRefused(
         "CLIP4J_CPU_CHUNK_MB='16MB' is not a whole number of megabytes from 0 to 999999");
+  }
+
+  /**
+   * OpenMP's thread count from the environment, over clip4j's limit: libgomp's start of the first
+   * parallel region with 16,384 threads overflowed the calling thread's stack (SIGSEGV, no
+   * message). A model given its own thread count is not affected.
+   */
+  @Test
+  void anOpenMpThreadCountOverTheLimitIsNamedAtLoad() {
+    assumeVariable("OMP_NUM_THREADS", "16384", "too-many-omp-threads");
+    assertLoadRefused("libtorch is set to 16384 threads (OMP_NUM_THREADS=16384)", "1024");
   }
 
   private static void assumeVariable(String name, String value, String execution) {
