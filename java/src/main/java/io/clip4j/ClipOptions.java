@@ -8,7 +8,8 @@ import io.clip4j.internal.ClipFacade;
  * @param device where the model runs
  * @param precision the weights' and activations' format
  * @param threads intra-op CPU threads for the process (libtorch's setting is process-wide), at most
- *     {@link #MAX_THREADS}; 0 keeps the current setting
+ *     {@link #MAX_THREADS}; 0 keeps the current setting, which loading refuses when it is over that
+ *     (an {@code OMP_NUM_THREADS} of 16384, say)
  * @param batchSize how many inputs go into one native call; longer lists are split
  * @param normalize whether embeddings are divided by their L2 norm (open_clip's normalize=True)
  * @param maxImagePixels decoded images with more pixels are rejected
