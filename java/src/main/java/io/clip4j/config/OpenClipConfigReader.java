@@ -130,7 +130,7 @@ public final class OpenClipConfigReader {
             textWidth,
             positive(text, "layers", 12, name),
             positive(text, "heads", 8, name),
-            (int) (textWidth * text.path("mlp_ratio").asDouble(4.0)),
+            mlpWidth(text, textWidth, "text_cfg", name),
             textPool(text.path("pool_type").asText("argmax"), name),
             !text.path("no_causal_mask").asBoolean(false),
             text.path("final_ln_after_pool").asBoolean(false));
@@ -152,17 +152,24 @@ public final class OpenClipConfigReader {
       throw bad(
           name, "vision width " + visionWidth + " is not a multiple of head_width " + headWidth);
     }
+    int patchSize = positive(vision, "patch_size", 16, name);
+    if (imageSize % patchSize != 0) {
+      // open_clip drops the pixels past the last whole patch; clip4j's tower does not.
+      throw unsupported(
+          name,
+          "vision_cfg.image_size " + imageSize + ", not a multiple of patch_size " + patchSize);
+    }
     String visionPool = vision.path("pool_type").asText("tok");
     if (!visionPool.equals("tok") && !visionPool.equals("avg")) {
       throw unsupported(name, "vision_cfg.pool_type '" + visionPool + "'");
     }
     return VisionConfig.vit(
         imageSize,
-        positive(vision, "patch_size", 16, name),
+        patchSize,
         visionWidth,
         positive(vision, "layers", 12, name),
         visionWidth / headWidth,
-        (int) (visionWidth * vision.path("mlp_ratio").asDouble(4.0)),
+        mlpWidth(vision, visionWidth, "vision_cfg", name),
         visionPool.equals("avg"),
         vision.path("final_ln_after_pool").asBoolean(false),
         vision.path("no_ln_pre").asBoolean(false));
@@ -220,8 +227,8 @@ public final class OpenClipConfigReader {
         resizeMode,
         filter,
         c.path("fill_color").asInt(0),
-        triple(c.get("mean"), PreprocessConfig.OPENAI_MEAN, name, "mean"),
-        triple(c.get("std"), PreprocessConfig.OPENAI_STD, name, "std"),
+        triple(c.get("mean"), PreprocessConfig.OPENAI_MEAN, name, "mean", false),
+        triple(c.get("std"), PreprocessConfig.OPENAI_STD, name, "std", true),
         PreprocessConfig.Style.OPEN_CLIP,
         1.0 / 255);
   }
@@ -235,25 +242,38 @@ public final class OpenClipConfigReader {
     };
   }
 
-  private static float[] triple(JsonNode node, float[] fallback, String name, String key) {
+  /** One number, or three: finite, and positive where {@code positive} (a divisor). */
+  private static float[] triple(
+      JsonNode node, float[] fallback, String name, String key, boolean positive) {
     if (node == null || node.isNull()) {
       return fallback.clone();
     }
-    if (node.isNumber()) {
-      float v = (float) node.asDouble();
-      return new float[] {v, v, v};
-    }
-    if (!node.isArray() || node.size() != 3) {
-      throw bad(name, "preprocess_cfg." + key + " must hold 3 numbers");
+    String problem =
+        "preprocess_cfg." + key + " must hold 3 " + (positive ? "positive " : "") + "numbers";
+    JsonNode[] items =
+        node.isNumber() ? new JsonNode[] {node, node, node} : new JsonNode[node.size()];
+    if (!node.isNumber()) {
+      if (!node.isArray() || node.size() != 3) throw bad(name, problem);
+      for (int i = 0; i < 3; i++) items[i] = node.get(i);
     }
     float[] out = new float[3];
     for (int i = 0; i < 3; i++) {
-      if (!node.get(i).isNumber()) {
-        throw bad(name, "preprocess_cfg." + key + " must hold 3 numbers");
-      }
-      out[i] = (float) node.get(i).asDouble();
+      out[i] = items[i].isNumber() ? (float) items[i].asDouble() : Float.NaN;
+      if (!Float.isFinite(out[i]) || (positive && !(out[i] > 0))) throw bad(name, problem);
     }
     return out;
+  }
+
+  /** open_clip's MLP width, int(width * mlp_ratio); at least one unit. */
+  private static int mlpWidth(JsonNode tower, int width, String section, String name) {
+    double ratio = tower.path("mlp_ratio").asDouble(4.0);
+    double mlp = width * ratio;
+    if (!tower.path("mlp_ratio").isMissingNode() && !tower.path("mlp_ratio").isNumber()
+        || !(mlp >= 1)
+        || mlp > Integer.MAX_VALUE) {
+      throw bad(name, section + ".mlp_ratio must make an MLP of 1 or more units, got " + ratio);
+    }
+    return (int) mlp;
   }
 
   private static int squareSize(JsonNode node, int fallback, String name, String key) {

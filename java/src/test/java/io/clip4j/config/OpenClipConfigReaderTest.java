@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.ClipException;
 import io.clip4j.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,43 @@ class OpenClipConfigReaderTest {
         ErrorCode.BAD_CHECKPOINT,
         assertThrows(ClipException.class, () -> OpenClipConfigReader.read("t", noEmbed, null))
             .code());
+  }
+
+  /**
+   * Numbers the native runner would refuse as an invalid argument are the checkpoint's problem, so
+   * they are refused while its config is read: BAD_CHECKPOINT, or UNSUPPORTED for what open_clip
+   * runs and clip4j does not.
+   */
+  @Test
+  void configNumbersTheTowerCannotUseAreRefusedWhileReading() throws Exception {
+    assertRefused(
+        "vision_cfg", "image_size", 230, ErrorCode.UNSUPPORTED, "not a multiple of patch_size 32");
+    assertRefused("vision_cfg", "mlp_ratio", 0, ErrorCode.BAD_CHECKPOINT, "vision_cfg.mlp_ratio");
+    assertRefused("text_cfg", "mlp_ratio", -1, ErrorCode.BAD_CHECKPOINT, "text_cfg.mlp_ratio");
+    assertRefused("text_cfg", "mlp_ratio", "4", ErrorCode.BAD_CHECKPOINT, "text_cfg.mlp_ratio");
+    var model = OpenClipConfigReader.builtIn("ViT-B-32");
+    for (String std : new String[] {"[0, 1, 1]", "-0.5", "[1, 1, \"x\"]"}) {
+      var pp = JSON.readTree("{\"std\": " + std + "}");
+      ClipException e =
+          assertThrows(ClipException.class, () -> OpenClipConfigReader.read("x", model, pp));
+      assertEquals(ErrorCode.BAD_CHECKPOINT, e.code(), std);
+      assertTrue(e.getMessage().contains("preprocess_cfg.std must hold 3 positive numbers"), std);
+    }
+    var mean = JSON.readTree("{\"mean\": [0.5, 1e39, 0.5]}"); // past float's range
+    assertTrue(
+        assertThrows(ClipException.class, () -> OpenClipConfigReader.read("x", model, mean))
+            .getMessage()
+            .contains("preprocess_cfg.mean must hold 3 numbers"));
+  }
+
+  private static void assertRefused(
+      String section, String key, Object value, ErrorCode code, String fragment) {
+    var model = OpenClipConfigReader.builtIn("ViT-B-32").deepCopy();
+    ((ObjectNode) model.get(section)).set(key, JSON.valueToTree(value));
+    ClipException e =
+        assertThrows(ClipException.class, () -> OpenClipConfigReader.read("x", model, null));
+    assertEquals(code, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 
   @Test
