@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clip4j.internal.CheckpointListing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,6 +56,87 @@ class BadCheckpointTest {
     assertTrue(
         e.getMessage().contains("ln_final.weight is [16, 2], expected [32]"), e.getMessage());
     assertTrue(e.getMessage().contains("unexpected tensors (visual.surprise)"), e.getMessage());
+  }
+
+  /**
+   * A Hugging Face folder whose config a transformers model could not run as clip4j would: each is
+   * refused by name while the folder is read. Two image_mean values were once read as a third
+   * channel's 0 and an eos_token_id other than the end of text ignored (silently other embeddings).
+   */
+  @Test
+  void huggingFaceConfigsClip4jWouldRunDifferentlyAreRefused() throws IOException {
+    assertHuggingFaceRefused(
+        "preprocessor_config.json",
+        "",
+        "image_mean",
+        "[0.5, 0.5]",
+        ErrorCode.BAD_CHECKPOINT,
+        "image_mean must hold 3 numbers");
+    assertHuggingFaceRefused(
+        "preprocessor_config.json",
+        "",
+        "image_std",
+        "[0.0, 1.0, 1.0]",
+        ErrorCode.BAD_CHECKPOINT,
+        "image_std must hold 3 positive numbers");
+    assertHuggingFaceRefused(
+        "preprocessor_config.json",
+        "",
+        "rescale_factor",
+        "0",
+        ErrorCode.BAD_CHECKPOINT,
+        "rescale_factor must be a positive number");
+    assertHuggingFaceRefused(
+        "config.json",
+        "vision_config",
+        "num_attention_heads",
+        "3",
+        ErrorCode.BAD_CHECKPOINT,
+        "hidden_size 64 is not a multiple of num_attention_heads 3");
+    assertHuggingFaceRefused(
+        "config.json",
+        "text_config",
+        "layer_norm_eps",
+        "\"1e-5\"",
+        ErrorCode.BAD_CHECKPOINT,
+        "layer_norm_eps must be a number");
+    assertHuggingFaceRefused(
+        "config.json",
+        "text_config",
+        "eos_token_id",
+        "49406",
+        ErrorCode.UNSUPPORTED,
+        "text_config.eos_token_id 49406");
+    // transformers' legacy configs (eos_token_id 2) pool the highest id, as clip4j does.
+    Path legacy = editedHuggingFaceFolder("config.json", "text_config", "eos_token_id", "2");
+    try (ClipModel model = ClipModel.load(legacy);
+        ClipModel original = ClipModel.load(Fixtures.path("hf-tiny"))) {
+      assertArrayEquals(original.embedText("a cat"), model.embedText("a cat"));
+    }
+  }
+
+  private void assertHuggingFaceRefused(
+      String file, String section, String key, String json, ErrorCode code, String fragment)
+      throws IOException {
+    Path folder = editedHuggingFaceFolder(file, section, key, json);
+    ClipException e = assertThrows(ClipException.class, () -> ClipModel.load(folder));
+    assertEquals(code, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  /** hf-tiny with {@code key} of {@code section} ("" for the top level) of {@code file} set. */
+  private Path editedHuggingFaceFolder(String file, String section, String key, String json)
+      throws IOException {
+    Path folder = Files.createTempDirectory(dir, "hf");
+    try (var files = Files.list(Fixtures.path("hf-tiny"))) {
+      for (Path f : files.toList()) Files.copy(f, folder.resolve(f.getFileName()));
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = (ObjectNode) mapper.readTree(folder.resolve(file).toFile());
+    ObjectNode target = section.isEmpty() ? root : (ObjectNode) root.get(section);
+    target.set(key, mapper.readTree(json));
+    mapper.writeValue(folder.resolve(file).toFile(), root);
+    return folder;
   }
 
   @Test

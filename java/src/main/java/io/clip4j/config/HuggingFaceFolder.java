@@ -52,9 +52,12 @@ final class HuggingFaceFolder {
       throw unsupported(name, "hidden_act " + visionAct + " (vision) / " + textAct + " (text)");
     }
     for (JsonNode tower : List.of(vision, text)) {
-      double eps = tower.path("layer_norm_eps").asDouble(1e-5);
-      if (eps != 1e-5) {
-        throw unsupported(name, "layer_norm_eps " + eps);
+      JsonNode eps = tower.path("layer_norm_eps");
+      if (!eps.isMissingNode() && !eps.isNull() && !eps.isNumber()) {
+        throw bad(name, "layer_norm_eps must be a number, got " + eps);
+      }
+      if (eps.asDouble(1e-5) != 1e-5) {
+        throw unsupported(name, "layer_norm_eps " + eps.asDouble(1e-5));
       }
     }
     int visionWidth = integer(vision, "hidden_size", 768, name);
@@ -69,18 +72,19 @@ final class HuggingFaceFolder {
             patchSize,
             visionWidth,
             integer(vision, "num_hidden_layers", 12, name),
-            integer(vision, "num_attention_heads", 12, name),
+            heads(vision, visionWidth, 12, name),
             integer(vision, "intermediate_size", 3072, name),
             false,
             false,
             false);
+    int textWidth = integer(text, "hidden_size", 512, name);
     TextConfig textConfig =
         new TextConfig(
             integer(text, "max_position_embeddings", 77, name),
             integer(text, "vocab_size", 49408, name),
-            integer(text, "hidden_size", 512, name),
+            textWidth,
             integer(text, "num_hidden_layers", 12, name),
-            integer(text, "num_attention_heads", 8, name),
+            heads(text, textWidth, 8, name),
             integer(text, "intermediate_size", 2048, name),
             TextConfig.TextPool.ARGMAX,
             true,
@@ -97,8 +101,43 @@ final class HuggingFaceFolder {
             textConfig,
             preprocess,
             ModelConfig.WeightsLayout.HUGGING_FACE);
-    return new ResolvedCheckpoint(
-        model, weights(folder), "Hugging Face transformers folder", tokenizer(folder, name));
+    Path weights = weights(folder);
+    ClipTokenizer tokenizer = tokenizer(folder, name);
+    requireArgmaxPooling(text.get("eos_token_id"), tokenizer, name);
+    return new ResolvedCheckpoint(model, weights, "Hugging Face transformers folder", tokenizer);
+  }
+
+  /**
+   * transformers pools each prompt's first eos_token_id, or, in configs whose eos_token_id is 2
+   * (older ones), the position of the highest id; clip4j pools the highest id, which is the same
+   * where the end of text is the vocabulary's last id, as in CLIP's. Any other eos_token_id would
+   * pool another position there: refused, not answered differently.
+   */
+  private static void requireArgmaxPooling(JsonNode eos, ClipTokenizer tokenizer, String name) {
+    if (eos == null || eos.isNull() || (eos.isIntegralNumber() && eos.asLong() == 2)) {
+      return;
+    }
+    if (!eos.isIntegralNumber()
+        || eos.asLong() != tokenizer.endId()
+        || tokenizer.endId() != tokenizer.vocabularySize() - 1) {
+      throw unsupported(
+          name,
+          "text_config.eos_token_id "
+              + eos
+              + " (clip4j pools the end-of-text token, id "
+              + tokenizer.endId()
+              + ", as the vocabulary's highest id)");
+    }
+  }
+
+  /** num_attention_heads, which must divide the tower's width. */
+  private static int heads(JsonNode tower, int width, int fallback, String name) {
+    int heads = integer(tower, "num_attention_heads", fallback, name);
+    if (width % heads != 0) {
+      throw bad(
+          name, "hidden_size " + width + " is not a multiple of num_attention_heads " + heads);
+    }
+    return heads;
   }
 
   /** CLIPImageProcessor's settings; only shortest-edge resize plus a square centre crop is run. */
@@ -136,10 +175,21 @@ final class HuggingFaceFolder {
         PreprocessConfig.ResizeMode.SHORTEST,
         filter,
         0,
-        floats(c.get("image_mean"), PreprocessConfig.OPENAI_MEAN),
-        floats(c.get("image_std"), PreprocessConfig.OPENAI_STD),
+        floats(c.get("image_mean"), PreprocessConfig.OPENAI_MEAN, name, "image_mean", false),
+        floats(c.get("image_std"), PreprocessConfig.OPENAI_STD, name, "image_std", true),
         PreprocessConfig.Style.HUGGING_FACE,
-        c.path("rescale_factor").asDouble(1.0 / 255));
+        rescaleFactor(c.get("rescale_factor"), name));
+  }
+
+  /** A positive number: 0 would make every image the same input. */
+  private static double rescaleFactor(JsonNode node, String name) {
+    if (node == null || node.isNull()) {
+      return 1.0 / 255;
+    }
+    if (!node.isNumber() || !(node.asDouble() > 0) || !Double.isFinite(node.asDouble())) {
+      throw bad(name, "rescale_factor must be a positive number, got " + node);
+    }
+    return node.asDouble();
   }
 
   private static Path weights(Path folder) {
@@ -238,13 +288,26 @@ final class HuggingFaceFolder {
     throw unsupported(name, "image size setting " + node);
   }
 
-  private static float[] floats(JsonNode node, float[] fallback) {
+  /**
+   * One number or three (per channel), finite, and positive where {@code positive} (a divisor): two
+   * numbers once read as a third channel's 0.
+   */
+  private static float[] floats(
+      JsonNode node, float[] fallback, String name, String key, boolean positive) {
     if (node == null || node.isNull()) {
       return fallback.clone();
     }
+    String problem = key + " must hold 3 " + (positive ? "positive " : "") + "numbers, got " + node;
+    if (node.isArray() && node.size() != 3 || !node.isArray() && !node.isNumber()) {
+      throw bad(name, problem);
+    }
     float[] out = new float[3];
     for (int i = 0; i < 3; i++) {
-      out[i] = (float) (node.isArray() ? node.path(i).asDouble() : node.asDouble());
+      JsonNode item = node.isArray() ? node.get(i) : node;
+      out[i] = item.isNumber() ? (float) item.asDouble() : Float.NaN;
+      if (!Float.isFinite(out[i]) || (positive && !(out[i] > 0))) {
+        throw bad(name, problem);
+      }
     }
     return out;
   }
