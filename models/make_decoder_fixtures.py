@@ -246,6 +246,16 @@ def make_damaged():
     return [name for name, _ in damaged_files() if not name.startswith("damaged/")]
 
 
+def make_strips():
+    """Strips whose shorter side, resized to 224, makes an image hundreds of thousands of pixels
+    long: open_clip and transformers resize all of it, clip4j only the centre crop (RGB both ways
+    round, and a palette strip, which Pillow resizes with NEAREST)."""
+    small("coffee.png", (6000, 3)).save(IMAGES / "coffee_strip.png")
+    small("chelsea.png", (2, 5000)).save(IMAGES / "chelsea_strip.png")
+    small("chelsea.png", (3000, 2)).quantize(32).save(IMAGES / "chelsea_strip_palette.png")
+    return ["coffee_strip.png", "chelsea_strip.png", "chelsea_strip_palette.png"]
+
+
 # ---------------------------------------------------------------- references
 
 
@@ -276,10 +286,11 @@ def main():
     make_gifs()
     make_webps()
     decoded = make_damaged()
+    strips = make_strips()
     first_frames = ["chelsea_anim.gif", "chelsea_anim_cut.gif", "chelsea_offset.gif",
                     "chelsea_offset_opaque.gif", "chelsea_grey.gif", "coffee_anim.webp",
                     "coffee_anim_alpha.webp", "coffee_offset.webp"]
-    save_crops(first_frames + decoded, ["chelsea_anim.gif", "chelsea_grey.gif"])
+    save_crops(first_frames + decoded + strips, ["chelsea_anim.gif", "chelsea_grey.gif"] + strips)
     print(json.dumps(json.loads((EXPECTED / "damaged-images.json").read_text()), indent=1))
 
 

@@ -4,7 +4,9 @@
 #include <cfenv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "pil_resample.h"
 
@@ -15,18 +17,25 @@ namespace {
 int python_round(double v) { return int(std::nearbyint(v)); }
 
 // Pillow's Image.resize, including its mode rules: palette images use NEAREST, RGBA is resized with
-// premultiplied alpha.
-Image8 pil_resize(const DecodedImage& image, int width, int height, ResampleFilter filter) {
-  if (image.image.width == width && image.image.height == height) return image.image;
-  if (image.mode == PilMode::Palette) return pil_resize_nearest(image.image, width, height);
+// premultiplied alpha, the same size is a copy. Only `window` of the result is made.
+Image8 pil_resize(const DecodedImage& image, int width, int height, ResampleFilter filter,
+                  const ResizeWindow& window) {
+  if (image.image.width == width && image.image.height == height) {
+    return pil_crop(image.image, window);
+  }
+  if (image.mode == PilMode::Palette) return pil_resize_nearest(image.image, width, height, window);
   if (image.mode == PilMode::Rgba) {
     Image8 premultiplied = image.image;
     pil_premultiply_alpha(premultiplied);
-    Image8 out = pil_resample(premultiplied, width, height, filter);
+    Image8 out = pil_resample(premultiplied, width, height, filter, window);
     pil_unpremultiply_alpha(out);
     return out;
   }
-  return pil_resample(image.image, width, height, filter);
+  return pil_resample(image.image, width, height, filter, window);
+}
+
+Image8 pil_resize(const DecodedImage& image, int width, int height, ResampleFilter filter) {
+  return pil_resize(image, width, height, filter, ResizeWindow{0, 0, width, height});
 }
 
 // PIL's convert("RGB"): alpha dropped, the mode no longer a palette. Grey stays one channel
@@ -50,7 +59,15 @@ DecodedImage to_rgb_mode(const DecodedImage& image) {
 void shortest_side_size(int width, int height, int size, int& out_width, int& out_height) {
   const int short_side = std::min(width, height);
   const int long_side = std::max(width, height);
-  const int new_long = int(double(int64_t(size) * long_side) / short_side);
+  const double scaled_long = double(int64_t(size) * long_side) / short_side;
+  if (scaled_long > std::numeric_limits<int>::max()) {
+    // Pillow cannot make such an image either (its sizes are C ints).
+    throw BadImage("a " + std::to_string(width) + " x " + std::to_string(height) +
+                   " image resized to a shorter side of " + std::to_string(size) +
+                   " pixels would be " + std::to_string(int64_t(scaled_long)) +
+                   " pixels long, more than Pillow resizes to");
+  }
+  const int new_long = int(scaled_long);
   if (width <= height) {
     out_width = size;
     out_height = new_long;
@@ -65,6 +82,12 @@ void longest_side_size(int width, int height, int size, int& out_width, int& out
   const double ratio = std::max(double(height) / size, double(width) / size);
   out_width = python_round(width / ratio);
   out_height = python_round(height / ratio);
+}
+
+// Where a centred crop of `size` starts in `extent` pixels: Hugging Face floors ((h - size) // 2),
+// torchvision rounds half to even.
+int centre_offset(int extent, int size, bool floor_offsets) {
+  return floor_offsets ? (extent - size) / 2 : python_round((extent - size) / 2.0);
 }
 
 // torchvision's center_crop and open_clip's center_crop_or_pad: pads with `fill` where the image is
@@ -87,17 +110,9 @@ Image8 center_crop_or_pad(const Image8& in, int size, uint8_t fill, bool floor_o
     if (padded.width == size && padded.height == size) return padded;
     source = &padded;
   }
-  // Hugging Face floors the offsets ((h - size) // 2); torchvision rounds half to even.
-  const int top =
-      floor_offsets ? (source->height - size) / 2 : python_round((source->height - size) / 2.0);
-  const int left =
-      floor_offsets ? (source->width - size) / 2 : python_round((source->width - size) / 2.0);
-  Image8 out(size, size, in.channels);
-  for (int y = 0; y < size; y++) {
-    std::memcpy(out.row(y), source->row(y + top) + size_t(left) * in.channels,
-                size_t(size) * in.channels);
-  }
-  return out;
+  return pil_crop(*source,
+                  ResizeWindow{centre_offset(source->width, size, floor_offsets),
+                               centre_offset(source->height, size, floor_offsets), size, size});
 }
 
 }  // namespace
@@ -117,7 +132,10 @@ void preprocess_image(const DecodedImage& image, const clip4j_preprocess_config&
     case CLIP4J_RESIZE_SHORTEST: {
       int w, h;
       shortest_side_size(width, height, size, w, h);
-      resized = center_crop_or_pad(pil_resize(source, w, h, filter), size, 0, hugging_face);
+      // The shorter side becomes the crop's, so the crop never pads: only the crop is resized.
+      resized = pil_resize(source, w, h, filter,
+                           ResizeWindow{centre_offset(w, size, hugging_face),
+                                        centre_offset(h, size, hugging_face), size, size});
       break;
     }
     case CLIP4J_RESIZE_LONGEST: {

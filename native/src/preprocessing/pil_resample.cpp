@@ -38,8 +38,10 @@ struct Coefficients {
   std::vector<int32_t> fixed;  // kernel_size weights per output pixel, fixed point
 };
 
-// Pillow's precompute_coeffs followed by normalize_coeffs_8bpc.
-Coefficients precompute(int in_size, double in0, double in1, int out_size, ResampleFilter filter) {
+// Pillow's precompute_coeffs followed by normalize_coeffs_8bpc, for output pixels [first, first +
+// count) of out_size (each pixel's taps depend on its own index only).
+Coefficients precompute(int in_size, double in0, double in1, int out_size, int first, int count,
+                        ResampleFilter filter) {
   double (*kernel)(double) = filter == ResampleFilter::Bicubic ? bicubic_filter : bilinear_filter;
   const double support_unscaled = filter == ResampleFilter::Bicubic ? 2.0 : 1.0;
   const double scale = (in1 - in0) / out_size;
@@ -47,10 +49,11 @@ Coefficients precompute(int in_size, double in0, double in1, int out_size, Resam
   const double support = support_unscaled * filterscale;
   Coefficients c;
   c.kernel_size = int(std::ceil(support)) * 2 + 1;
-  c.bounds.resize(size_t(out_size) * 2);
-  c.fixed.assign(size_t(out_size) * c.kernel_size, 0);
+  c.bounds.resize(size_t(count) * 2);
+  c.fixed.assign(size_t(count) * c.kernel_size, 0);
   std::vector<double> k(c.kernel_size);
-  for (int xx = 0; xx < out_size; xx++) {
+  for (int i = 0; i < count; i++) {
+    const int xx = first + i;
     const double center = in0 + (xx + 0.5) * scale;
     const double ss = 1.0 / filterscale;
     int xmin = int(center - support + 0.5);
@@ -69,10 +72,10 @@ Coefficients precompute(int in_size, double in0, double in1, int out_size, Resam
     }
     for (int x = 0; x < xmax; x++) {
       const double v = k[x] * (1 << kPrecisionBits);
-      c.fixed[size_t(xx) * c.kernel_size + x] = v < 0 ? int32_t(-0.5 + v) : int32_t(0.5 + v);
+      c.fixed[size_t(i) * c.kernel_size + x] = v < 0 ? int32_t(-0.5 + v) : int32_t(0.5 + v);
     }
-    c.bounds[xx * 2] = xmin;
-    c.bounds[xx * 2 + 1] = xmax;
+    c.bounds[size_t(i) * 2] = xmin;
+    c.bounds[size_t(i) * 2 + 1] = xmax;
   }
   return c;
 }
@@ -175,61 +178,87 @@ Image8 resample_horizontal(const Image8& in, int first_row, int rows, int out_wi
   return transposed(resampled_columns, 0, out_width);
 }
 
-void check_sizes(const Image8& in, int out_width, int out_height) {
+void check_sizes(const Image8& in, int out_width, int out_height, const ResizeWindow& w) {
   if (in.width <= 0 || in.height <= 0 || out_width <= 0 || out_height <= 0) {
     throw std::invalid_argument("resize needs positive image sizes");
   }
+  if (w.left < 0 || w.top < 0 || w.width <= 0 || w.height <= 0 || w.width > out_width - w.left ||
+      w.height > out_height - w.top) {
+    throw std::invalid_argument("resize window outside the resized image");
+  }
+}
+
+// Rows [top, top + height) and columns [left, left + width) of `in`.
+Image8 crop(const Image8& in, int left, int top, int width, int height) {
+  Image8 out(width, height, in.channels);
+  for (int y = 0; y < height; y++) {
+    std::memcpy(out.row(y), in.row(top + y) + size_t(left) * in.channels,
+                size_t(width) * in.channels);
+  }
+  return out;
 }
 
 }  // namespace
 
-// Pillow's ImagingResampleInner: a horizontal pass over just the rows the vertical pass reads, then
-// the vertical pass, each rounding to 8 bits.
-Image8 pil_resample(const Image8& in, int out_width, int out_height, ResampleFilter filter) {
-  check_sizes(in, out_width, out_height);
-  if (in.width == out_width && in.height == out_height) return in;
-  const bool need_horizontal = out_width != in.width;
-  const bool need_vertical = out_height != in.height;
-  const Coefficients horizontal = precompute(in.width, 0.0, in.width, out_width, filter);
-  Coefficients vertical = precompute(in.height, 0.0, in.height, out_height, filter);
-  const int first_row = vertical.bounds[0];
-  const int last_row = vertical.bounds[out_height * 2 - 2] + vertical.bounds[out_height * 2 - 1];
-
-  Image8 current;
-  const Image8* source = &in;
-  if (need_horizontal) {
-    for (int i = 0; i < out_height; i++) vertical.bounds[i * 2] -= first_row;
-    current = resample_horizontal(in, first_row, last_row - first_row, out_width, horizontal);
-    source = &current;
-  }
-  if (need_vertical) {
-    Image8 out(source->width, out_height, in.channels);
-    resample_vertical(*source, out, vertical);
-    return out;
-  }
-  return current;
+Image8 pil_crop(const Image8& in, const ResizeWindow& window) {
+  check_sizes(in, in.width, in.height, window);
+  return crop(in, window.left, window.top, window.width, window.height);
 }
 
-Image8 pil_resize_nearest(const Image8& in, int out_width, int out_height) {
-  check_sizes(in, out_width, out_height);
-  if (in.width == out_width && in.height == out_height) return in;
+// Pillow's ImagingResampleInner: a horizontal pass over just the rows the vertical pass reads, then
+// the vertical pass, each rounding to 8 bits; here both only for the window's columns and rows.
+Image8 pil_resample(const Image8& in, int out_width, int out_height, ResampleFilter filter,
+                    const ResizeWindow& window) {
+  check_sizes(in, out_width, out_height, window);
+  const bool need_horizontal = out_width != in.width;
+  const bool need_vertical = out_height != in.height;
+  if (!need_horizontal && !need_vertical) {
+    return crop(in, window.left, window.top, window.width, window.height);
+  }
+  Coefficients vertical;
+  int first_row = window.top;
+  int last_row = window.top + window.height;
+  if (need_vertical) {
+    vertical = precompute(in.height, 0.0, in.height, out_height, window.top, window.height, filter);
+    const size_t last = size_t(window.height - 1) * 2;
+    first_row = vertical.bounds[0];
+    last_row = vertical.bounds[last] + vertical.bounds[last + 1];
+    for (int i = 0; i < window.height; i++) vertical.bounds[size_t(i) * 2] -= first_row;
+  }
+  // The rows the vertical pass reads, resampled (or, at the same width, cut) to the window's
+  // columns.
+  const Image8 rows = need_horizontal
+                          ? resample_horizontal(in, first_row, last_row - first_row, window.width,
+                                                precompute(in.width, 0.0, in.width, out_width,
+                                                           window.left, window.width, filter))
+                          : crop(in, window.left, first_row, window.width, last_row - first_row);
+  if (!need_vertical) return rows;
+  Image8 out(window.width, window.height, in.channels);
+  resample_vertical(rows, out, vertical);
+  return out;
+}
+
+Image8 pil_resize_nearest(const Image8& in, int out_width, int out_height,
+                          const ResizeWindow& window) {
+  check_sizes(in, out_width, out_height, window);
   // Pillow's ImagingScaleAffine: output pixel centres mapped back and truncated, the source
   // position accumulated by repeated addition (not multiplied), which rounds differently when
-  // upscaling.
+  // upscaling; so the sums run from the first pixel even where the window starts later.
   const double xscale = double(in.width) / out_width;
   const double yscale = double(in.height) / out_height;
-  std::vector<int> source_x(static_cast<size_t>(out_width));
+  std::vector<int> source_x(static_cast<size_t>(window.width));
   double xo = xscale * 0.5;
-  for (int x = 0; x < out_width; x++, xo += xscale) {
-    source_x[size_t(x)] = std::min(int(xo), in.width - 1);
+  for (int x = 0; x < window.left + window.width; x++, xo += xscale) {
+    if (x >= window.left) source_x[size_t(x - window.left)] = std::min(int(xo), in.width - 1);
   }
-  Image8 out(out_width, out_height, in.channels);
+  Image8 out(window.width, window.height, in.channels);
   const int ch = in.channels;
   double yo = yscale * 0.5;
-  for (int y = 0; y < out_height; y++, yo += yscale) {
+  for (int y = 0; y < window.top + window.height; y++, yo += yscale) {
+    if (y < window.top) continue;
     const uint8_t* src = in.row(std::min(int(yo), in.height - 1));
-    uint8_t* dst = out.row(y);
-    for (int x = 0; x < out_width; x++) {
+    uint8_t* dst = out.row(y - window.top);
+    for (int x = 0; x < window.width; x++) {
       std::memcpy(dst + x * ch, src + source_x[size_t(x)] * ch, ch);
     }
   }

@@ -2,9 +2,11 @@ package io.clip4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -119,6 +121,44 @@ class PreprocessParityTest {
     float[] fromRgb = model.embedRgb(rgb.pixels(), rgb.width(), rgb.height());
     assertArrayEquals(fromFile, fromImage, 1e-6f);
     assertArrayEquals(fromFile, fromRgb, 1e-6f);
+  }
+
+  /**
+   * A 1,000,000 x 1 strip (a 3 KB PNG) resized to a shorter side of 224 would be 224,000,000 x 224
+   * pixels, 150 GB: only the centre crop is resized (the strip fixtures check its pixels against
+   * Pillow's), so it costs what any image does. One colour throughout, resized, is that colour.
+   */
+  @Test
+  void aLongStripResizesOnlyItsCrop() throws IOException {
+    BufferedImage strip = new BufferedImage(1_000_000, 1, BufferedImage.TYPE_INT_RGB);
+    for (int x = 0; x < strip.getWidth(); x++) strip.setRGB(x, 0, 0x3366cc);
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(strip, "png", png);
+    float[] pixels = model.preprocess(png.toByteArray());
+    float[] mean = model.info().mean();
+    float[] std = model.info().std();
+    int plane = pixels.length / 3;
+    for (int c = 0; c < 3; c++) {
+      int want = (0x3366cc >> (16 - 8 * c)) & 0xff;
+      for (int i = 0; i < plane; i++) {
+        assertEquals(want, Math.round((pixels[c * plane + i] * std[c] + mean[c]) * 255f));
+      }
+    }
+    // One pixel longer, libpng (in OpenCV) refuses the PNG, which Pillow reads: named as such.
+    BufferedImage longer = new BufferedImage(1_000_001, 1, BufferedImage.TYPE_INT_RGB);
+    png.reset();
+    ImageIO.write(longer, "png", png);
+    ClipException tooWide =
+        assertThrows(ClipException.class, () -> model.preprocess(png.toByteArray()));
+    assertTrue(
+        tooWide.getMessage().contains("OpenCV's libpng reads at most 1000000 pixels a side"),
+        tooWide.getMessage());
+    // As raw pixels, longer still, the resized side would pass Pillow's (and clip4j's) int sizes.
+    ClipException e =
+        assertThrows(
+            ClipException.class, () -> model.embedRgb(new byte[3 * 10_000_000], 10_000_000, 1));
+    assertEquals(ErrorCode.BAD_IMAGE, e.code());
+    assertTrue(e.getMessage().contains("more than Pillow resizes to"), e.getMessage());
   }
 
   @Test
