@@ -1,10 +1,10 @@
 package io.clip4j.apps;
 
+import io.clip4j.internal.Utf8Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,7 +30,7 @@ public final class PromptTemplates {
 
   /** Templates from a UTF-8 file, one a line; blank lines are skipped. */
   public static List<String> fromFile(Path file) throws IOException {
-    return lines(Files.readString(file, StandardCharsets.UTF_8));
+    return lines(Utf8Text.read(file));
   }
 
   /**

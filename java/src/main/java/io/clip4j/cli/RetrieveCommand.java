@@ -2,8 +2,7 @@ package io.clip4j.cli;
 
 import io.clip4j.ClipModel;
 import io.clip4j.apps.Retrieval;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.clip4j.internal.Utf8Text;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,7 +96,7 @@ final class RetrieveCommand implements Callable<Integer> {
     List<Integer> owner = new ArrayList<>();
     Map<Path, Integer> seen = new LinkedHashMap<>();
     Path base = mode.captions.toAbsolutePath().getParent();
-    for (String line : Files.readAllLines(mode.captions, StandardCharsets.UTF_8)) {
+    for (String line : Utf8Text.lines(mode.captions)) {
       if (line.isBlank()) {
         continue;
       }

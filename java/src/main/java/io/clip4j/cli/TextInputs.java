@@ -1,8 +1,7 @@
 package io.clip4j.cli;
 
+import io.clip4j.internal.Utf8Text;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ final class TextInputs {
       out.addAll(texts);
     }
     if (textsFile != null) {
-      out.addAll(Files.readAllLines(textsFile, StandardCharsets.UTF_8));
+      out.addAll(Utf8Text.lines(textsFile));
     }
     return out;
   }

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clip4j.ClipException;
 import io.clip4j.ErrorCode;
 import io.clip4j.config.CheckpointResolver.ResolvedCheckpoint;
+import io.clip4j.internal.Utf8Text;
 import io.clip4j.tokenizer.ClipTokenizer;
 import io.clip4j.tokenizer.TextCleaner;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -218,8 +218,7 @@ final class HuggingFaceFolder {
         read(folder.resolve("vocab.json"))
             .fields()
             .forEachRemaining(e -> vocabulary.put(e.getKey(), e.getValue().asInt()));
-        for (String line :
-            Files.readAllLines(folder.resolve("merges.txt"), StandardCharsets.UTF_8)) {
+        for (String line : Utf8Text.lines(folder.resolve("merges.txt"))) {
           if (line.startsWith("#version") || line.isBlank()) {
             continue;
           }
@@ -242,6 +241,8 @@ final class HuggingFaceFolder {
             ErrorCode.BAD_CHECKPOINT,
             folder + " has no tokenizer files (vocab.json + merges.txt, or tokenizer.json)");
       }
+    } catch (Utf8Text.MalformedException e) {
+      throw new ClipException(ErrorCode.BAD_CHECKPOINT, e.getMessage(), e);
     } catch (IOException e) {
       throw new ClipException(
           ErrorCode.IO_ERROR, "cannot read the tokenizer of " + folder + ": " + e.getMessage(), e);

@@ -70,7 +70,7 @@ class CliTest {
   }
 
   @Test
-  void failuresPrintOneLineAndExitNonZero() {
+  void failuresPrintOneLineAndExitNonZero() throws Exception {
     CliRunner.Result missing =
         run("embed", "--model", dir.resolve("none").toString(), "--text", "x");
     assertEquals(1, missing.code());
@@ -85,6 +85,15 @@ class CliTest {
 
     CliRunner.Result usage = run("embed", "--model", MODEL);
     assertEquals(2, usage.code());
+
+    // A texts file that is not UTF-8: Java's decoder said only "Input length = 1".
+    Path latin1 = dir.resolve("texts.txt");
+    Files.write(latin1, new byte[] {'a', ' ', 'c', 'a', 't', '\n', 'c', 'a', 'f', (byte) 0xE9});
+    CliRunner.Result notUtf8 = run("tokenize", "--texts-file", latin1.toString());
+    assertEquals(1, notUtf8.code(), notUtf8.err());
+    assertTrue(
+        notUtf8.err().contains("texts.txt is not UTF-8 text: line 2 holds the invalid byte 0xE9"),
+        notUtf8.err());
 
     // 16,384 threads used to reach OpenMP, whose start of that team overflowed the calling
     // thread's stack: the JVM died with SIGSEGV and no message.
