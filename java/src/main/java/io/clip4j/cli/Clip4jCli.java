@@ -5,10 +5,12 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code clip4j} command line: embed, tokenize, preprocess. */
+/** The {@code clip4j} command line and its commands (embed, classify, eval, probe, ...). */
 @Command(
     name = "clip4j",
     mixinStandardHelpOptions = true,
+    // --help and --version on every command and subcommand, not only on clip4j itself.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "clip4j 0.1.0",
     description = "CLIP embeddings with a native libtorch runner.",
     subcommands = {

@@ -69,6 +69,24 @@ class CliTest {
         new String(bytes, 0, 128, StandardCharsets.US_ASCII).contains("'shape': (3, 224, 224)"));
   }
 
+  /** Every command answers --help with its usage (it once answered "Unknown option"). */
+  @Test
+  void everyCommandHasHelp() {
+    for (String[] command :
+        new String[][] {
+          {"--help"},
+          {"embed", "--help"},
+          {"classify", "-h"},
+          {"models", "--help"},
+          {"probe", "--help"},
+          {"probe", "train", "--help"}
+        }) {
+      CliRunner.Result r = run(command);
+      assertEquals(0, r.code(), String.join(" ", command) + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: clip4j"), r.out());
+    }
+  }
+
   @Test
   void failuresPrintOneLineAndExitNonZero() throws Exception {
     CliRunner.Result missing =
