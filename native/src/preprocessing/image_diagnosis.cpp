@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "byte_order.h"
@@ -30,13 +31,12 @@ std::string jpeg_reason(const uint8_t* d, size_t size) {
 }
 
 // libpng's default user limits, which OpenCV keeps; Pillow has its own PNG decoder, without them.
-constexpr uint32_t kLibpngMaxSide = 1000000;
+constexpr int64_t kLibpngMaxSide = 1000000;
 
 std::string png_reason(const uint8_t* d, size_t size) {
-  // The IHDR chunk comes first: its width and height follow the signature, length and type.
-  if (size >= 24 && std::memcmp(d + 12, "IHDR", 4) == 0 &&
-      (be32(d + 16) > kLibpngMaxSide || be32(d + 20) > kLibpngMaxSide)) {
-    return "PNG of " + std::to_string(be32(d + 16)) + " x " + std::to_string(be32(d + 20)) +
+  const std::optional<DeclaredSize> declared = declared_size(d, size);
+  if (declared && (declared->width > kLibpngMaxSide || declared->height > kLibpngMaxSide)) {
+    return "PNG of " + std::to_string(declared->width) + " x " + std::to_string(declared->height) +
            " pixels: OpenCV's libpng reads at most " + std::to_string(kLibpngMaxSide) +
            " pixels a side (Pillow reads it)";
   }

@@ -289,28 +289,15 @@ final class HuggingFaceFolder {
     throw unsupported(name, "image size setting " + node);
   }
 
-  /**
-   * One number or three (per channel), finite, and positive where {@code positive} (a divisor): two
-   * numbers once read as a third channel's 0.
-   */
+  /** Two numbers were once read as a third channel's 0. */
   private static float[] floats(
       JsonNode node, float[] fallback, String name, String key, boolean positive) {
-    if (node == null || node.isNull()) {
-      return fallback.clone();
+    float[] values = ChannelTriple.read(node, fallback, positive);
+    if (values == null) {
+      throw bad(
+          name, key + " must hold 3 " + (positive ? "positive " : "") + "numbers, got " + node);
     }
-    String problem = key + " must hold 3 " + (positive ? "positive " : "") + "numbers, got " + node;
-    if (node.isArray() && node.size() != 3 || !node.isArray() && !node.isNumber()) {
-      throw bad(name, problem);
-    }
-    float[] out = new float[3];
-    for (int i = 0; i < 3; i++) {
-      JsonNode item = node.isArray() ? node.get(i) : node;
-      out[i] = item.isNumber() ? (float) item.asDouble() : Float.NaN;
-      if (!Float.isFinite(out[i]) || (positive && !(out[i] > 0))) {
-        throw bad(name, problem);
-      }
-    }
-    return out;
+    return values;
   }
 
   private static int integer(JsonNode node, String key, int fallback, String name) {

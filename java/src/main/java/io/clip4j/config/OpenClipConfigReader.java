@@ -242,35 +242,23 @@ public final class OpenClipConfigReader {
     };
   }
 
-  /** One number, or three: finite, and positive where {@code positive} (a divisor). */
   private static float[] triple(
       JsonNode node, float[] fallback, String name, String key, boolean positive) {
-    if (node == null || node.isNull()) {
-      return fallback.clone();
+    float[] values = ChannelTriple.read(node, fallback, positive);
+    if (values == null) {
+      throw bad(
+          name,
+          "preprocess_cfg." + key + " must hold 3 " + (positive ? "positive " : "") + "numbers");
     }
-    String problem =
-        "preprocess_cfg." + key + " must hold 3 " + (positive ? "positive " : "") + "numbers";
-    JsonNode[] items =
-        node.isNumber() ? new JsonNode[] {node, node, node} : new JsonNode[node.size()];
-    if (!node.isNumber()) {
-      if (!node.isArray() || node.size() != 3) throw bad(name, problem);
-      for (int i = 0; i < 3; i++) items[i] = node.get(i);
-    }
-    float[] out = new float[3];
-    for (int i = 0; i < 3; i++) {
-      out[i] = items[i].isNumber() ? (float) items[i].asDouble() : Float.NaN;
-      if (!Float.isFinite(out[i]) || (positive && !(out[i] > 0))) throw bad(name, problem);
-    }
-    return out;
+    return values;
   }
 
   /** open_clip's MLP width, int(width * mlp_ratio); at least one unit. */
   private static int mlpWidth(JsonNode tower, int width, String section, String name) {
-    double ratio = tower.path("mlp_ratio").asDouble(4.0);
+    JsonNode given = tower.path("mlp_ratio");
+    double ratio = given.asDouble(4.0);
     double mlp = width * ratio;
-    if (!tower.path("mlp_ratio").isMissingNode() && !tower.path("mlp_ratio").isNumber()
-        || !(mlp >= 1)
-        || mlp > Integer.MAX_VALUE) {
+    if (!given.isMissingNode() && !given.isNumber() || !(mlp >= 1) || mlp > Integer.MAX_VALUE) {
       throw bad(name, section + ".mlp_ratio must make an MLP of 1 or more units, got " + ratio);
     }
     return (int) mlp;
